@@ -1,0 +1,622 @@
+"""class Tensor: one backend array plus dtype and autograd metadata; operators delegate to ops.
+
+A Tensor holds a NumPy (or CuPy) array in ``_data``; ``dtype`` is ember's dtype object and
+the array's dtype follows it. Views are array views that share their base's version counter
+(``_vc``, a one-element list), so an in-place write through any view is seen by autograd
+on all of them. Most methods are attached by the ops modules (``ember/ops/*.py``) next to
+the function of the same name.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _dtype as D
+from ._device import CPU, device
+from ._size import Size
+from .autograd import function as _function
+from .backend import ARRAY_TYPES, device_of, to_device
+
+_ndarray = np.ndarray
+_FROM_NP = D._FROM_NP
+
+
+class Tensor:
+    """A multi-dimensional array with autograd, as torch.Tensor."""
+
+    __slots__ = ("_data", "dtype", "__dict__", "__weakref__")
+    __array_priority__ = 1000  # numpy defers to Tensor's reflected operators
+
+    # per-instance values that are rarely set live in __dict__; these class attributes are their defaults
+    _requires_grad = False
+    grad_fn = None
+    _grad = None
+    _vc = None  # version counter shared by all views of one storage: [version]
+    _base = None
+    _out_nr = 0
+    _accum = None
+    _retains_grad = False
+    _grad_hooks = None
+    _post_acc_hooks = None
+    _is_param = False
+
+    def __new__(cls, *args, **kwargs):
+        # torch.Tensor(data) / torch.Tensor(*sizes): the legacy constructor, default dtype
+        from .ops.creation import _legacy_new
+
+        return _legacy_new(cls, D.get_default_dtype(), args, kwargs)
+
+    @staticmethod
+    def _from(arr, dtype=None):
+        t = _new(Tensor)
+        if type(arr) is not _ndarray and not isinstance(arr, ARRAY_TYPES):
+            arr = np.asarray(arr)
+        t._data = arr
+        t.dtype = dtype if dtype is not None else _FROM_NP[arr.dtype]
+        return t
+
+    # ------------------------------------------------------------------ metadata
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        """Return the shape, or the size of dimension ``dim``."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    @property
+    def device(self) -> device:
+        return CPU if type(self._data) is _ndarray else device_of(self._data)
+
+    @property
+    def is_cuda(self) -> bool:
+        return type(self._data) is not _ndarray and self.device.type == "cuda"
+
+    @property
+    def is_cpu(self) -> bool:
+        return type(self._data) is _ndarray
+
+    @property
+    def layout(self):
+        from ._layout import strided
+
+        return strided
+
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    is_nested = False
+    is_mkldnn = False
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._data.size * self.dtype.itemsize
+
+    def stride(self, dim: int | None = None):
+        """Strides in elements (torch's unit), not bytes."""
+        item = self._data.itemsize
+        st = tuple(s // item for s in self._data.strides)
+        if 0 in st:
+            st = _unsqueezed_strides(self._data.shape, st)
+        return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
+
+    def storage_offset(self) -> int:
+        base = self._base._data if self._base is not None else None
+        if base is None or base.size == 0:
+            return 0
+        off = self._data.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+        return off // self._data.itemsize
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        return self._data.flags.c_contiguous or self._data.size <= 1
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_complex(self) -> bool:
+        return self.dtype.is_complex
+
+    def is_signed(self) -> bool:
+        return self.dtype.is_signed
+
+    @property
+    def _version(self) -> int:
+        vc = self._vc
+        return vc[0] if vc is not None else 0
+
+    def _bump(self):
+        vc = self._vc
+        if vc is None:
+            self._vc = [1]
+        else:
+            vc[0] += 1
+
+    def _is_view(self) -> bool:
+        return self._base is not None
+
+    def data_ptr(self) -> int:
+        if type(self._data) is _ndarray:
+            return self._data.__array_interface__["data"][0]
+        return self._data.data.ptr
+
+    def get_device(self) -> int:
+        d = self.device
+        return -1 if d.type == "cpu" else d.index
+
+    # ------------------------------------------------------------------ autograd attributes
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set whether autograd records ops on this leaf tensor; returns self."""
+        if self.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                    "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+                )
+            return self
+        if requires_grad and self.dtype._cat < 2:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains_grad:
+            import warnings
+
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
+                "Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more informations. (Triggered internally at "
+                "/pytorch/build/aten/src/ATen/core/TensorBody.h:494.)",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of {type(value).__name__}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+            if value.device != self.device:
+                raise RuntimeError("assigned grad has data located on a different device")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` of this non-leaf tensor after backward (a no-op on leaves)."""
+        if self.grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self._retains_grad:
+            return
+        import weakref
+
+        fn = self.grad_fn
+        if fn._retained is None:
+            fn._retained = {}
+        fn._retained[self._out_nr] = weakref.ref(self)
+        self._retains_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` whenever the gradient for this tensor is computed; it may return a new grad."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .autograd.function import _RemovableHandle
+
+        if self.grad_fn is not None:
+            fn = self.grad_fn
+            if fn._hooks is None:
+                fn._hooks = {}
+            hooks = fn._hooks.setdefault(self._out_nr, [])
+            hooks.append(hook)
+            return _RemovableHandle(hooks, hook)
+        if self._grad_hooks is None:
+            self._grad_hooks = {}
+        key = len(self._grad_hooks)
+        self._grad_hooks[key] = hook
+        return _DictHandle(self._grad_hooks, key)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = []
+        self._post_acc_hooks.append(hook)
+        from .autograd.function import _RemovableHandle
+
+        return _RemovableHandle(self._post_acc_hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+        """Compute the gradient of this tensor w.r.t. graph leaves and accumulate it into their ``.grad``."""
+        from .autograd import backward as _backward
+
+        _backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self) -> Tensor:
+        """Return a tensor sharing storage with this one, outside the graph."""
+        t = _wrap(self._data)
+        _function._share_storage(t, self)
+        return t
+
+    def detach_(self) -> Tensor:
+        """Detach this tensor from the graph in place, making it a leaf."""
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        return self.detach()
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        # torch: rebinds storage, shape and dtype, keeping identity and autograd flags
+        self._data = value._data
+        self.dtype = value.dtype
+        self._vc = value._vc
+        self._base = value._base
+
+    # ------------------------------------------------------------------ Python protocols
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self) -> bool:
+        n = self._data.size
+        if n != 1:
+            if n == 0:
+                raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()))
+
+    def item(self):
+        """Return the value of a one-element tensor as a Python number."""
+        n = self._data.size
+        if n != 1:
+            raise RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")
+        v = self._data.reshape(())
+        if type(v) is not _ndarray:
+            v = v.get()
+        return v.item()
+
+    def __float__(self) -> float:
+        if self._data.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return float(self.item())
+
+    def __int__(self) -> int:
+        if self._data.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return int(self.item())
+
+    def __complex__(self) -> complex:
+        if self._data.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return complex(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype._cat != 1 or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __contains__(self, element) -> bool:
+        if isinstance(element, (Tensor, int, float, bool, complex)):
+            return bool((self == element).any().item())
+        raise RuntimeError(
+            f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}."
+        )
+
+    __hash__ = object.__hash__
+
+    def tolist(self):
+        """Return the values as (nested) Python lists of Python numbers."""
+        return self.numpy(force=True).tolist() if self._data.ndim else self.item()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """Return the NumPy array behind this tensor (shares memory)."""
+        if not force:
+            if self._requires_grad:
+                raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+            if type(self._data) is not _ndarray:
+                raise TypeError(
+                    f"can't convert {self.device.type}:{self.device.index} device type tensor to numpy. Use "
+                    "Tensor.cpu() to copy the tensor to host memory first."
+                )
+        if type(self._data) is not _ndarray:
+            return to_device(self._data, CPU)
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy(force=True) if not self._requires_grad else self._data
+        if type(a) is not _ndarray:
+            a = to_device(a, CPU)
+        if dtype is not None and a.dtype != dtype:
+            return a.astype(dtype)
+        return a.copy() if copy else a
+
+    def __dlpack__(self, stream=None):
+        return self._data.__dlpack__()
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
+    def __repr__(self, *, tensor_contents=None) -> str:
+        from ._tensor_str import format_tensor
+
+        return format_tensor(self._data if type(self._data) is _ndarray else to_device(self._data, CPU),
+                             self.dtype, _suffixes(self), device_suffix=_device_suffix(self))
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return format(self.item(), spec)
+        return object.__format__(self.__repr__(), spec) if spec else self.__repr__()
+
+    def __reduce_ex__(self, proto):
+        arr = self.numpy(force=True)
+        return (_rebuild, (np.array(arr), self.dtype.name, self._requires_grad, str(self.device)))
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the "
+                "moment.  If you were attempting to deepcopy a module, this may be because of a torch.nn.utils."
+                "weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001"
+            )
+        new = type(self).__new__(type(self)) if type(self) is not Tensor else _new(Tensor)
+        new._data = self._data.copy()
+        new.dtype = self.dtype
+        if self._requires_grad:
+            new._requires_grad = True
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        for k, v in self.__dict__.items():
+            if k not in ("_requires_grad", "_grad", "_vc", "_base", "_accum", "grad_fn", "_out_nr"):
+                import copy
+
+                new.__dict__[k] = copy.deepcopy(v, memo)
+        memo[id(self)] = new
+        return new
+
+    # ------------------------------------------------------------------ conversions
+    def type(self, dtype=None, non_blocking: bool = False, **kwargs):
+        """Without arguments, return the legacy type name (``torch.FloatTensor``); else convert."""
+        if dtype is None:
+            prefix = "torch.cuda." if self.is_cuda else "torch."
+            return prefix + self.dtype._legacy
+        if isinstance(dtype, str):
+            name = dtype.rsplit(".", 1)[-1]
+            for d in D.ALL_DTYPES:
+                if d._legacy == name:
+                    dtype = d
+                    break
+            else:
+                raise ValueError(f"invalid type: '{dtype}'")
+        elif isinstance(dtype, type) and hasattr(dtype, "_dtype"):
+            dtype = dtype._dtype
+        return self.to(dtype)
+
+    def to(self, *args, **kwargs) -> Tensor:
+        """Convert to a dtype and/or device: ``to(dtype)``, ``to(device)``, ``to(tensor)``, ``to(device, dtype)``."""
+        dtype = kwargs.pop("dtype", None)
+        dev = kwargs.pop("device", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to() received an invalid combination of arguments - got unexpected {list(kwargs)}")
+        for a in args:
+            if isinstance(a, D.dtype):
+                dtype = a
+            elif isinstance(a, Tensor):
+                dtype, dev = a.dtype, a.device
+            elif isinstance(a, (str, device, int)) and not isinstance(a, bool):
+                dev = device(a)
+            elif isinstance(a, bool):
+                pass  # non_blocking / copy given positionally
+            else:
+                raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+        from .ops.creation import _to
+
+        return _to(self, dtype, device(dev) if dev is not None else None, copy)
+
+    def cpu(self) -> Tensor:
+        return self.to(CPU)
+
+    def cuda(self, device_=None, non_blocking: bool = False, **kwargs) -> Tensor:
+        d = kwargs.pop("device", device_)
+        if d is None:
+            d = device("cuda", 0)
+        elif isinstance(d, int):
+            d = device("cuda", d)
+        else:
+            d = device(d)
+        return self.to(d)
+
+    def float(self) -> Tensor:
+        return self.to(D.float32)
+
+    def double(self) -> Tensor:
+        return self.to(D.float64)
+
+    def half(self) -> Tensor:
+        return self.to(D.float16)
+
+    def bfloat16(self) -> Tensor:
+        return self.to(D.bfloat16)
+
+    def long(self) -> Tensor:
+        return self.to(D.int64)
+
+    def int(self) -> Tensor:
+        return self.to(D.int32)
+
+    def short(self) -> Tensor:
+        return self.to(D.int16)
+
+    def char(self) -> Tensor:
+        return self.to(D.int8)
+
+    def byte(self) -> Tensor:
+        return self.to(D.uint8)
+
+    def bool(self) -> Tensor:
+        return self.to(D.bool)
+
+    def cfloat(self) -> Tensor:
+        return self.to(D.complex64)
+
+    def cdouble(self) -> Tensor:
+        return self.to(D.complex128)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def pin_memory(self, device=None) -> Tensor:
+        return self
+
+    def is_pinned(self, device=None) -> bool:
+        return False
+
+    def share_memory_(self) -> Tensor:
+        return self
+
+    def is_shared(self) -> bool:
+        return False
+
+
+class _DictHandle:
+    def __init__(self, d, key):
+        self._d, self._key = d, key
+
+    def remove(self):
+        self._d.pop(self._key, None)
+
+
+_new = object.__new__
+
+
+def _wrap(arr) -> Tensor:
+    """Wrap a backend array (or a NumPy scalar an op returned) as a new Tensor; the dtype follows the array."""
+    t = _new(Tensor)
+    if type(arr) is not _ndarray:
+        if not isinstance(arr, ARRAY_TYPES):
+            arr = np.asarray(arr)
+    t._data = arr
+    t.dtype = _FROM_NP[arr.dtype]
+    return t
+
+
+def zeros_like_array_tensor(shape, dtype, like):
+    from .backend import array_module
+
+    return _wrap(array_module(like).zeros(shape, dtype=D.np_dtype(dtype)))
+
+
+def _rebuild(arr, dtype_name, requires_grad, dev="cpu"):
+    t = Tensor._from(arr, D._BY_NAME[dtype_name])
+    if dev != "cpu":
+        t = t.to(dev)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _wrap_dim(dim, ndim: int) -> int:
+    from ._errors import dim_out_of_range
+
+    try:
+        d = dim.__index__()
+    except AttributeError:
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}") from None
+    n = ndim if ndim else 1
+    if d < -n or d >= n:
+        raise dim_out_of_range(d, ndim)
+    return d + n if d < 0 else d
+
+
+def _unsqueezed_strides(shape, st):
+    # NumPy gives a new axis (x[None]) stride 0; torch's unsqueeze gives it size * stride of the next dimension
+    out = list(st)
+    for i in range(len(shape) - 1, -1, -1):
+        if shape[i] == 1 and out[i] == 0:
+            out[i] = shape[i + 1] * out[i + 1] if i + 1 < len(shape) else 1
+    return tuple(out)
+
+
+def _suffixes(t) -> list:
+    out = []
+    fn = t.grad_fn
+    if fn is not None:
+        out.append(f"grad_fn=<{fn.name()}>")
+    elif t._requires_grad:
+        out.append("requires_grad=True")
+    return out
+
+
+def _device_suffix(t):
+    if type(t._data) is _ndarray:
+        return None
+    return f"device='{t.device}'"
+
+
+_function._bind(Tensor, _wrap)

@@ -1,0 +1,105 @@
+"""The torch shim: an import hook that makes ``import torch`` (and torchvision) give ember's modules.
+
+It is an alias, not a copy: ``sys.modules["torch"] is ember``, so isinstance checks, pickling
+and monkey-patching behave the same whichever name a program uses.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+
+# torch name -> ember module; a prefix maps its whole subtree (torch.nn.modules.x -> ember.nn.modules.x)
+ALIASES = {
+    "torch": "ember",
+    "torchvision": "ember.vision",
+    "torch.utils.data.dataloader": "ember.utils.data.dataloader",
+    "torch.utils.data.dataset": "ember.utils.data.dataset",
+    "torch.utils.data.sampler": "ember.utils.data.sampler",
+    "torch.nn.modules": "ember.nn.modules",
+    "torch.distributions": "ember.distributions",
+    "torch.testing": "ember.testing",
+}
+
+
+def _target(name: str) -> str | None:
+    for prefix in sorted(ALIASES, key=len, reverse=True):
+        if name == prefix or name.startswith(prefix + "."):
+            return ALIASES[prefix] + name[len(prefix):]
+    return None
+
+
+class _AliasLoader(importlib.abc.Loader):
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def create_module(self, spec):
+        return importlib.import_module(self.target)
+
+    def exec_module(self, module) -> None:
+        pass
+
+
+class TorchFinder(importlib.abc.MetaPathFinder):
+    """Resolve torch.* / torchvision.* imports to the ember modules of the same role."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        tgt = _target(fullname)
+        if tgt is None:
+            return None
+        try:
+            found = importlib.util.find_spec(tgt)
+        except ModuleNotFoundError:
+            found = None
+        if found is None:
+            raise ModuleNotFoundError(
+                f"No module named '{fullname}': ember has no '{tgt}' yet (the torch shim maps {fullname} to it)",
+                name=fullname,
+            )
+        spec = importlib.util.spec_from_loader(fullname, _AliasLoader(tgt), is_package=found.submodule_search_locations
+                                               is not None)
+        return spec
+
+
+_finder = TorchFinder()
+
+
+def install() -> None:
+    """Make ``import torch`` resolve to ember (idempotent)."""
+    if _finder not in sys.meta_path:
+        sys.meta_path.insert(0, _finder)
+    import ember
+
+    sys.modules.setdefault("torch", ember)
+
+
+def uninstall() -> None:
+    if _finder in sys.meta_path:
+        sys.meta_path.remove(_finder)
+    for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.") or k == "torchvision"
+              or k.startswith("torchvision.")]:
+        if getattr(sys.modules[k], "__name__", "").startswith("ember"):
+            del sys.modules[k]
+
+
+def run_path(path: str, argv: list[str]) -> int:
+    """Run the program at ``path`` as ``__main__`` with the shim active; return its exit code."""
+    import os
+    import runpy
+
+    install()
+    sys.argv = [path] + list(argv)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    try:
+        runpy.run_path(path, run_name="__main__")
+    except SystemExit as e:
+        code = e.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        print(code, file=sys.stderr)
+        return 1
+    return 0

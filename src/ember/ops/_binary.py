@@ -1,0 +1,86 @@
+"""Binary ops with torch's type promotion, decided from the dtype table before NumPy runs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._errors import broadcast_mismatch
+from .._tensor import Tensor
+from ..autograd.function import Op, _run
+
+_float_default = D.get_default_dtype
+
+
+def result_dtype(a, b) -> D.dtype:
+    """torch.result_type(a, b) for a Tensor ``a`` and a Tensor or scalar ``b`` (either order)."""
+    ta = isinstance(a, Tensor)
+    tb = isinstance(b, Tensor)
+    if ta and tb:
+        da, db = a.dtype, b.dtype
+        if da is db:
+            return da
+        if (a._data.ndim == 0) == (b._data.ndim == 0):
+            return D._PROMOTE[(da, db)]
+        return D.result_type_of((a, b))
+    t, s = (a, b) if ta else (b, a)
+    d = t.dtype
+    st = type(s)
+    if st is float:
+        return d if d._cat >= 2 else D._default[0]
+    if st is int:
+        return d if d._cat >= 1 else D.int64
+    if st is bool:
+        return d
+    return D.result_type_of((a, b))
+
+
+class Binary(Op):
+    """An element-wise op of two operands; they are cast to the promoted dtype before forward."""
+
+    out_kind = "promote"  # "promote" | "float" (true division: ints give the default float) | "bool"
+
+    @classmethod
+    def apply(cls, a, b, **kwargs):
+        dt = result_dtype(a, b)
+        if cls.out_kind == "float" and dt._cat < 2:
+            dt = D._default[0]
+        npdt = dt.np
+        record = False
+        if isinstance(a, Tensor):
+            xa = a._data
+            if xa.dtype != npdt:
+                xa = xa.astype(npdt)
+            record = a._requires_grad
+        else:
+            xa = a if isinstance(a, (int, float, bool, complex)) else _scalar(a, npdt)
+        if isinstance(b, Tensor):
+            xb = b._data
+            if xb.dtype != npdt:
+                xb = xb.astype(npdt)
+            record = record or b._requires_grad
+        else:
+            xb = b if isinstance(b, (int, float, bool, complex)) else _scalar(b, npdt)
+        if type(xa) is not np.ndarray or type(xb) is not np.ndarray:
+            _check_device(a, b)
+        try:
+            return _run(cls, (a, b), (xa, xb), kwargs, record)
+        except ValueError as e:
+            if isinstance(a, Tensor) and isinstance(b, Tensor) and "broadcast" in str(e):
+                raise broadcast_mismatch(a._data.shape, b._data.shape) from None
+            raise
+
+
+def _scalar(x, npdt):
+    if isinstance(x, np.generic):
+        return x.item()
+    raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
+
+
+def _check_device(a, b):
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        da, db = a.device, b.device
+        if da != db and a._data.ndim and b._data.ndim:
+            raise RuntimeError(
+                f"Expected all tensors to be on the same device, but found at least two devices, {db} and {da}!"
+            )

@@ -1,0 +1,537 @@
+"""Indexing: x[index] and x[index] = v, gather, scatter, index_select, masked_fill, masked_select, nonzero.
+
+A basic index (ints, slices, None, ...) gives a view; an advanced one (integer tensors or
+lists, bool masks) gives a copy, as in torch. Both share one backward: scatter the gradient
+into zeros of the input's shape (``IndexBackward``), itself differentiable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._dims import wrap_dim
+from .._tensor import Tensor
+from ..autograd.function import Op
+from ..backend import array_module
+from ._inplace import assign, check_leaf, snapshot, will_record
+
+
+def _convert_index(index, x):
+    """Turn a torch-style index into a NumPy one; returns (index, is_basic)."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    out = []
+    basic = True
+    for i in index:
+        if isinstance(i, Tensor):
+            a = i._data
+            if a.dtype.kind in "iu" and a.ndim == 0 and i.dtype is not D.uint8:
+                out.append(int(a))
+                continue
+            if a.dtype == np.uint8:
+                a = a.astype(bool)
+            elif a.dtype.kind not in "iub":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            out.append(a)
+            basic = False
+        elif isinstance(i, (bool, np.bool_)):
+            out.append(bool(i))
+            basic = False
+        elif isinstance(i, (list, range)):
+            a = np.asarray(i)
+            if a.size == 0:
+                a = a.astype(np.int64)
+            elif a.dtype.kind == "f":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            out.append(a)
+            basic = False
+        elif isinstance(i, np.ndarray):
+            out.append(i)
+            basic = False
+        elif i is None or i is Ellipsis or isinstance(i, slice):
+            if isinstance(i, slice):
+                i = slice(_idx(i.start), _idx(i.stop), _idx(i.step))
+                if i.step is not None and i.step <= 0:
+                    raise ValueError("step must be greater than zero")
+            out.append(i)
+        else:
+            try:
+                out.append(i.__index__())
+            except AttributeError:
+                raise IndexError(
+                    "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
+                    f"(got {type(i).__name__})"
+                ) from None
+    _check_bounds(out, x.shape)
+    return tuple(out), basic
+
+
+def _idx(v):
+    if v is None:
+        return None
+    return v.__index__()
+
+
+def _check_bounds(index, shape):
+    # torch: IndexError "index 5 is out of bounds for dimension 0 with size 3"
+    dim = 0
+    n_ell = sum(1 for i in index if i is Ellipsis)
+    consumed = sum(1 for i in index if i is not None and i is not Ellipsis and not isinstance(i, bool)
+                   and not (isinstance(i, np.ndarray) and i.dtype == np.bool_))
+    consumed += sum(i.ndim for i in index if isinstance(i, np.ndarray) and i.dtype == np.bool_)
+    if consumed > len(shape):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    for i in index:
+        if i is None or isinstance(i, bool):
+            continue
+        if i is Ellipsis:
+            dim += len(shape) - consumed
+            continue
+        if isinstance(i, int):
+            size = shape[dim]
+            if i < -size or i >= size:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+            dim += 1
+        elif isinstance(i, np.ndarray):
+            if i.dtype == np.bool_:
+                for k in range(i.ndim):
+                    if i.shape[k] != shape[dim + k]:
+                        raise IndexError(
+                            f"The shape of the mask [{', '.join(map(str, i.shape))}] at index {k} does not match the "
+                            f"shape of the indexed tensor [{', '.join(map(str, shape))}] at index {dim + k}"
+                        )
+                dim += i.ndim
+            else:
+                size = shape[dim]
+                if i.size and (i.max() >= size or i.min() < -size):
+                    bad = int(i.max()) if i.max() >= size else int(i.min())
+                    raise IndexError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+                dim += 1
+        else:
+            dim += 1
+    _ = n_ell
+
+
+class Index(Op):
+    """out = x[index] for an advanced index (a copy)."""
+
+    grad_fn = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.in_shape = x.shape
+        ctx.index = index
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexBackward.apply(grad, shape=ctx.in_shape, index=ctx.index, accumulate=True)
+
+
+class IndexBackward(Op):
+    """out = zeros(shape) with ``grad`` put (or added, for repeated indices) at ``index``."""
+
+    grad_fn = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, shape, index, accumulate):
+        ctx.index = index
+        xp = array_module(grad)
+        out = xp.zeros(shape, dtype=grad.dtype)
+        if accumulate:
+            xp.add.at(out, index, grad)
+        else:
+            out[index] = grad
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad[ctx.index] if not isinstance(ctx.index, tuple) else _getitem_raw(grad, ctx.index)
+
+
+def _getitem_raw(t, index):
+    basic = all(not isinstance(i, np.ndarray) and not isinstance(i, bool) for i in index)
+    from .shape import Slice
+
+    return Slice.apply(t, index=index) if basic else Index.apply(t, index=index)
+
+
+def getitem(self, index):
+    """Index as torch: basic indices give views, advanced ones copies."""
+    x = self._data
+    if type(index) is int and x.ndim:  # fast path: x[i]
+        size = x.shape[0]
+        if index < -size or index >= size:
+            raise IndexError(f"index {index} is out of bounds for dimension 0 with size {size}")
+        from .shape import Select
+
+        return Select.apply(self, index=index)
+    if x.ndim == 0 and not (index is None or index is Ellipsis or (isinstance(index, tuple) and all(
+            i is None or i is Ellipsis for i in index)) or isinstance(index, (Tensor, list, bool))):
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+                         "C++ to convert a 0-dim tensor to a number")
+    idx, basic = _convert_index(index, x)
+    from .shape import Select, Slice
+
+    if basic:
+        if len(idx) == 1 and isinstance(idx[0], int):
+            return Select.apply(self, index=idx)
+        return Slice.apply(self, index=idx)
+    return Index.apply(self, index=idx)
+
+
+class IndexPut(Op):
+    """out = x with ``values`` written (or added) at ``index``."""
+
+    grad_fn = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, x, values, index, accumulate):
+        ctx.index, ctx.accumulate = index, accumulate
+        out = x.copy()
+        if accumulate:
+            array_module(x).add.at(out, index, values)
+        else:
+            out[index] = values
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        n = ctx.needs_input_grad
+        gx = gv = None
+        if n[0]:
+            gx = grad if ctx.accumulate else grad.index_put_mask(ctx.index)
+        if n[1]:
+            gv = _getitem_raw(grad, ctx.index)
+        return gx, gv
+
+
+class CopySlices(IndexPut):
+    grad_fn = "CopySlices"
+
+
+def setitem(self, index, value):
+    """x[index] = value, in place (value broadcast and cast to x's dtype)."""
+    x = self._data
+    idx, basic = _convert_index(index, x)
+    if will_record(self, (value,)):
+        check_leaf(self)
+        if not isinstance(value, Tensor):
+            value = Tensor._from(np.asarray(value, dtype=x.dtype))
+        elif value.dtype is not self.dtype:
+            value = value.to(self.dtype)
+        return assign(self, CopySlices.apply(snapshot(self), value, index=idx, accumulate=False))
+    if isinstance(value, Tensor):
+        v = value._data
+        if v.dtype != x.dtype:
+            v = v.astype(x.dtype)
+    else:
+        v = value
+    try:
+        x[idx] = v
+    except ValueError as e:
+        target = np.empty(x.shape, dtype=np.bool_)[idx].shape
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape [{', '.join(map(str, np.shape(v)))}] cannot be broadcast to "
+            f"indexing result of shape [{', '.join(map(str, target))}]"
+        ) from e
+    self._bump()
+
+
+def _index_put_mask(self, index):
+    """grad with zeros at ``index`` (the part of x that an assignment overwrote)."""
+    return MaskOut.apply(self, index=index)
+
+
+class MaskOut(Op):
+    grad_fn = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, g, index):
+        ctx.index = index
+        out = g.copy()
+        out[index] = 0
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.index_put_mask(ctx.index)
+
+
+Tensor.index_put_mask = _index_put_mask
+
+
+def index_put_(self, indices, values, accumulate=False):
+    idx, _ = _convert_index(tuple(indices), self._data)
+    if not isinstance(values, Tensor):
+        values = Tensor._from(np.asarray(values, dtype=self._data.dtype))
+    if will_record(self, (values,)):
+        check_leaf(self)
+        return assign(self, IndexPut.apply(snapshot(self), values, index=idx, accumulate=accumulate))
+    if accumulate:
+        np.add.at(self._data, idx, values._data.astype(self._data.dtype))
+    else:
+        self._data[idx] = values._data
+    self._bump()
+    return self
+
+
+def index_put(input, indices, values, accumulate=False):
+    idx, _ = _convert_index(tuple(indices), input._data)
+    return IndexPut.apply(input, values, index=idx, accumulate=accumulate)
+
+
+# ------------------------------------------------------------------------------------------- gather / scatter
+class Gather(Op):
+    grad_fn = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index, dim):
+        ctx.dim, ctx.in_shape = dim, x.shape
+        ctx.index = index
+        return array_module(x).take_along_axis(x, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        z = grad.new_zeros(ctx.in_shape)
+        return z.scatter_add(ctx.dim, Tensor._from(ctx.index), grad), None
+
+
+def _check_gather(input, dim, index, name):
+    if index.dtype is not D.int64:
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index.ndim != input.ndim and not (index.ndim <= 1 and input.ndim <= 1):
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as input tensor")
+
+
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    """out[i][j] = input[index[i][j]][j] (for dim 0): pick along ``dim`` at ``index``."""
+    d = wrap_dim(dim, input.ndim)
+    _check_gather(input, d, index, "gather")
+    x, ix = input._data, index._data
+    if ix.size and (ix.max() >= x.shape[d] or ix.min() < -x.shape[d]):
+        raise RuntimeError(f"index {int(ix.max())} is out of bounds for dimension {d} with size {x.shape[d]}")
+    # take_along_axis needs index of the same rank and broadcastable sizes; torch allows smaller index sizes
+    if ix.shape != x.shape:
+        sl = tuple(slice(0, s) if i != d else slice(None) for i, s in enumerate(ix.shape))
+        from .shape import Slice
+
+        inp = Slice.apply(input, index=sl)
+        return Gather.apply(inp, index, dim=d) if False else _gather_sub(input, inp, index, d)
+    return Gather.apply(input, index, dim=d)
+
+
+def _gather_sub(input, inp, index, d):
+    return Gather.apply(inp, index, dim=d)
+
+
+class Scatter(Op):
+    grad_fn = "ScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index, src, dim, reduce):
+        ctx.dim, ctx.index = dim, index
+        out = x.copy()
+        xp = array_module(x)
+        src_arr = src if hasattr(src, "shape") else xp.full(index.shape, src, dtype=x.dtype)
+        if src_arr.shape != index.shape:
+            src_arr = src_arr[tuple(slice(0, s) for s in index.shape)]
+        idx = _scatter_index(xp, index, dim)
+        if reduce is None:
+            out[idx] = src_arr
+        elif reduce == "add":
+            xp.add.at(out, idx, src_arr)
+        elif reduce == "multiply":
+            xp.multiply.at(out, idx, src_arr)
+        else:
+            raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        n = ctx.needs_input_grad
+        idx_t = Tensor._from(ctx.index)
+        gx = grad.scatter(ctx.dim, idx_t, 0.0) if n[0] else None
+        gs = grad.gather(ctx.dim, idx_t) if len(n) > 2 and n[2] else None
+        return gx, None, gs
+
+
+class ScatterAdd(Op):
+    grad_fn = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index, src, dim):
+        ctx.dim, ctx.index = dim, index
+        out = x.copy()
+        xp = array_module(x)
+        if src.shape != index.shape:
+            src = src[tuple(slice(0, s) for s in index.shape)]
+        xp.add.at(out, _scatter_index(xp, index, dim), src)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        n = ctx.needs_input_grad
+        gs = grad.gather(ctx.dim, Tensor._from(ctx.index)) if n[2] else None
+        return (grad if n[0] else None), None, gs
+
+
+def _scatter_index(xp, index, dim):
+    idx = list(xp.indices(index.shape, sparse=True))
+    idx[dim] = index
+    return tuple(idx)
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """Write ``src`` (a tensor or a number) into a copy of ``input`` at ``index`` along ``dim``."""
+    if src is None:
+        src = value
+    d = wrap_dim(dim, input.ndim)
+    if isinstance(src, Tensor):
+        if src.dtype is not input.dtype:
+            raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype")
+        return Scatter.apply(input, index, src, dim=d, reduce=reduce)
+    return Scatter.apply(input, index, src, dim=d, reduce=reduce)
+
+
+def scatter_add(input, dim, index, src):
+    return ScatterAdd.apply(input, index, src, dim=wrap_dim(dim, input.ndim))
+
+
+class IndexSelect(Op):
+    grad_fn = "IndexSelectBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index, dim):
+        ctx.dim, ctx.in_shape, ctx.index = dim, x.shape, index
+        return array_module(x).take(x, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        z = grad.new_zeros(ctx.in_shape)
+        return z.index_add(ctx.dim, Tensor._from(ctx.index), grad), None
+
+
+def index_select(input, dim, index, *, out=None):
+    """Pick the entries ``index`` (a 1-d integer tensor) along ``dim``."""
+    d = wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    ix = index._data.reshape(-1)
+    size = input._data.shape[d] if input.ndim else 1
+    if ix.size and (ix.max() >= size or ix.min() < -size):
+        raise IndexError(f"index out of range in self")
+    return IndexSelect.apply(input, Tensor._from(ix), dim=d) if input.ndim else input.clone()
+
+
+class IndexAdd(Op):
+    grad_fn = "IndexAddBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index, src, dim, alpha):
+        ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
+        out = x.copy()
+        idx = [slice(None)] * x.ndim
+        idx[dim] = index
+        array_module(x).add.at(out, tuple(idx), src * alpha if alpha != 1 else src)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        n = ctx.needs_input_grad
+        gs = grad.index_select(ctx.dim, Tensor._from(ctx.index)) * ctx.alpha if n[2] else None
+        return (grad if n[0] else None), None, gs
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    return IndexAdd.apply(input, index, source, dim=wrap_dim(dim, input.ndim), alpha=alpha)
+
+
+class MaskedFill(Op):
+    grad_fn = "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        xp = array_module(x)
+        ctx.mask = mask
+        if hasattr(value, "dtype"):
+            value = value.astype(x.dtype)
+        return xp.where(mask, value, x).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        n = ctx.needs_input_grad
+        m = Tensor._from(ctx.mask)
+        gx = grad.masked_fill(m, 0.0) if n[0] else None
+        gv = (grad * m).sum() if len(n) > 2 and n[2] else None
+        return gx, None, gv
+
+
+def masked_fill(input, mask, value):
+    """Copy of ``input`` with ``value`` where the bool ``mask`` is True (broadcast)."""
+    if mask.dtype is not D.bool:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(
+            "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{value.ndim} dimension(s)."
+        )
+    if isinstance(value, float) and input.dtype._cat < 2 and not value.is_integer():
+        pass
+    return MaskedFill.apply(input, mask, value)
+
+
+def masked_select(input, mask):
+    shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
+    return Index.apply(input.expand(shape), index=(np.broadcast_to(mask._data, shape),))
+
+
+def nonzero(input, *, out=None, as_tuple=False):
+    """Indices of the non-zero elements: an (n, ndim) int64 tensor, or a tuple of 1-d tensors."""
+    x = input._data
+    xp = array_module(x)
+    nz = xp.nonzero(x) if x.ndim else xp.nonzero(x.reshape(1))
+    if as_tuple:
+        return tuple(Tensor._from(a.astype(np.int64)) for a in nz)
+    return Tensor._from(xp.stack(nz, axis=1).astype(np.int64) if x.ndim else
+                        xp.zeros((len(nz[0]), 0), dtype=np.int64))
+
+
+def argwhere(input):
+    return nonzero(input)
+
+
+def take(input, index):
+    flat = input.reshape(-1)
+    return Index.apply(flat, index=(index._data,))
+
+
+def take_along_dim(input, indices, dim=None):
+    if dim is None:
+        return take(input, indices.reshape(-1))
+    return gather(input, dim, indices.expand(*[s if i != wrap_dim(dim, input.ndim) else -1 for i, s in
+                                                enumerate(input.shape)]) if False else indices)
+
+
+_METHODS = {
+    "__getitem__": getitem, "__setitem__": setitem, "gather": gather, "scatter": scatter,
+    "scatter_add": scatter_add, "index_select": index_select, "index_add": index_add, "masked_fill": masked_fill,
+    "masked_select": masked_select, "nonzero": nonzero, "argwhere": argwhere, "take": take,
+    "take_along_dim": take_along_dim, "index_put_": index_put_, "index_put": index_put,
+}
+for _n, _f in _METHODS.items():
+    setattr(Tensor, _n, _f)
+del _n, _f
+
+
+def _inplace_via(fn):
+    from ._inplace import inplace
+
+    return lambda self, *a, **k: inplace(self, fn, *a, **k)
+
+
+Tensor.masked_fill_ = _inplace_via(masked_fill)
+Tensor.scatter_ = _inplace_via(scatter)
+Tensor.scatter_add_ = _inplace_via(scatter_add)
+Tensor.index_add_ = _inplace_via(index_add)

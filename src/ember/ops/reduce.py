@@ -1,0 +1,513 @@
+"""Reductions: sum mean prod max min amax amin argmax argmin std var logsumexp cumsum cumprod all any norm."""
+
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+
+import numpy as np
+
+from .. import _dtype as D
+from .._dims import wrap_dim, wrap_dims
+from .._tensor import Tensor
+from ..autograd.function import Op
+from ..backend import array_module
+
+
+def _kept_shape(shape, dims):
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+def _unreduce(grad, shape, dims, keepdim):
+    """Give ``grad`` back the reduced axes as size 1 (when keepdim was False), ready to broadcast."""
+    if not keepdim and dims:
+        grad = grad.reshape(_kept_shape(shape, dims))
+    return grad
+
+
+def _sum_dtype(input: Tensor, dtype):
+    if dtype is not None:
+        return dtype
+    return D.int64 if input.dtype._cat <= 1 else input.dtype  # torch: bool and int sums are int64
+
+
+class Sum(Op):
+    """Sum over ``dims`` (all when every axis is listed)."""
+
+    grad_fn = "SumBackward1"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim, dtype):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        return x.sum(axis=dims, keepdims=keepdim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return _unreduce(grad, x.shape, ctx.dims, ctx.keepdim).expand(x.shape)
+
+
+class SumAll(Sum):
+    grad_fn = "SumBackward0"
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    """Sum the elements of ``input``, over ``dim`` when given; bool and int inputs give int64."""
+    if axis is not None:
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
+    dt = _sum_dtype(input, dtype)
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        r = SumAll.apply(input, dims=tuple(range(input.ndim)), keepdim=keepdim if dim is not None else False,
+                         dtype=dt.np)
+    else:
+        r = Sum.apply(input, dims=wrap_dims(dim, input.ndim), keepdim=keepdim, dtype=dt.np)
+    return _maybe_out(r, out)
+
+
+class Mean(Op):
+    grad_fn = "MeanBackward1"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim, dtype):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.count = 1
+        for d in dims:
+            ctx.count *= x.shape[d]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return array_module(x).mean(x, axis=dims, keepdims=keepdim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return _unreduce(grad, x.shape, ctx.dims, ctx.keepdim).expand(x.shape) / ctx.count
+
+
+class MeanAll(Mean):
+    grad_fn = "MeanBackward0"
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    """Average over ``dim`` (all elements by default); integer inputs are an error, as in torch."""
+    if axis is not None:
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
+    dt = dtype or input.dtype
+    if dt._cat < 2:
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
+            f"Got: {D.dtype_name_cap(dt)}"
+        )
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        r = MeanAll.apply(input, dims=tuple(range(input.ndim)), keepdim=False if dim is None else keepdim,
+                          dtype=dt.np)
+    else:
+        r = Mean.apply(input, dims=wrap_dims(dim, input.ndim), keepdim=keepdim, dtype=dt.np)
+    if r.dtype is not dt:
+        r = r.to(dt)
+    return _maybe_out(r, out)
+
+
+class Prod(Op):
+    grad_fn = "ProdBackward1"
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, dtype):
+        ctx.dim, ctx.keepdim = dim, keepdim
+        return array_module(x).prod(x, axis=dim, keepdims=keepdim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        dims = (ctx.dim,) if ctx.dim is not None else tuple(range(x.ndim))
+        g = _unreduce(grad, x.shape, dims, ctx.keepdim)
+        if ctx.dim is None:
+            flat = x.reshape(-1)
+            return (g.reshape(()) * _prod_others(flat, 0)).reshape(x.shape)
+        return g * _prod_others(x, ctx.dim)
+
+
+def _prod_others(x, dim):
+    """Product of all other elements along ``dim`` (exact also where x has zeros)."""
+    ones = x.narrow(dim, 0, 1) * 0 + 1
+    n = x.shape[dim]
+    left = cat([ones, x.narrow(dim, 0, n - 1).cumprod(dim)], dim) if n > 1 else ones
+    right = cat([x.flip(dim).narrow(dim, 0, n - 1).cumprod(dim).flip(dim), ones], dim) if n > 1 else ones
+    return left * right
+
+
+class ProdAll(Prod):
+    grad_fn = "ProdBackward0"
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    dt = _sum_dtype(input, dtype)
+    if dim is None:
+        return ProdAll.apply(input, dim=None, keepdim=False, dtype=dt.np)
+    return _maybe_out(Prod.apply(input, dim=wrap_dim(dim, input.ndim), keepdim=keepdim, dtype=dt.np), out)
+
+
+# ------------------------------------------------------------------------------------------- max / min
+class Amax(Op):
+    """Max (or min) over ``dims``; the gradient is split evenly between tied maxima, as in torch."""
+
+    grad_fn = "AmaxBackward0"
+    saves_output = True
+    _fn = "max"
+
+    @classmethod
+    def forward(cls, ctx, x, dims, keepdim):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        if x.size == 0 and builtins.any(x.shape[d] == 0 for d in dims):
+            raise IndexError(f"{cls._fn}(): Expected reduction dim {dims[0]} to have non-zero size.")
+        return getattr(array_module(x), cls._fn)(x, axis=dims, keepdims=True) if keepdim else \
+            getattr(array_module(x), cls._fn)(x, axis=dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        y = _unreduce(ctx.output, x.shape, ctx.dims, ctx.keepdim)
+        g = _unreduce(grad, x.shape, ctx.dims, ctx.keepdim)
+        mask = (x == y).to(grad.dtype)
+        return mask * (g / mask.sum(dim=ctx.dims, keepdim=True))
+
+
+class Amin(Amax):
+    grad_fn = "AminBackward0"
+    _fn = "min"
+
+
+class MaxAll(Amax):
+    grad_fn = "MaxBackward1"
+
+
+class MinAll(Amin):
+    grad_fn = "MinBackward1"
+
+
+def amax(input, dim=(), keepdim=False, *, out=None):
+    dims = wrap_dims(dim, input.ndim) if dim != () else tuple(range(input.ndim))
+    return _maybe_out(Amax.apply(input, dims=dims, keepdim=keepdim), out)
+
+
+def amin(input, dim=(), keepdim=False, *, out=None):
+    dims = wrap_dims(dim, input.ndim) if dim != () else tuple(range(input.ndim))
+    return _maybe_out(Amin.apply(input, dims=dims, keepdim=keepdim), out)
+
+
+class MaxDim(Op):
+    """Values and indices of the max (or min) along one dim; the gradient goes to the chosen index."""
+
+    grad_fn = "MaxBackward0"
+    n_outputs = 2
+    _arg = "argmax"
+
+    @classmethod
+    def forward(cls, ctx, x, dim, keepdim):
+        xp = array_module(x)
+        if x.ndim and x.shape[dim] == 0:
+            raise IndexError(
+                f"{cls._arg[3:]}(): Expected reduction dim {dim} to have non-zero size."
+            )
+        if x.ndim == 0:
+            idx = xp.zeros((), dtype=np.int64)
+            ctx.dim, ctx.keepdim = dim, keepdim
+            return x.copy(), idx
+        idx = _arg_first(xp, x, dim, cls._arg)
+        vals = xp.take_along_axis(x, xp.expand_dims(idx, dim), axis=dim)
+        if not keepdim:
+            vals = vals.squeeze(dim)
+        else:
+            idx = xp.expand_dims(idx, dim)
+        ctx.dim, ctx.keepdim = dim, keepdim
+        ctx.idx = idx
+        return vals, idx
+
+    @staticmethod
+    def backward(ctx, grad, grad_idx):
+        (x,) = ctx.inputs
+        if x.ndim == 0:
+            return grad
+        idx = Tensor._from(ctx.idx)
+        if not ctx.keepdim:
+            idx = idx.unsqueeze(ctx.dim)
+            grad = grad.unsqueeze(ctx.dim)
+        return x.new_zeros(x.shape).scatter(ctx.dim, idx, grad)
+
+
+class MinDim(MaxDim):
+    grad_fn = "MinBackward0"
+    _arg = "argmin"
+
+
+def _arg_first(xp, x, dim, which):
+    # torch: nan counts as the max (and the min); ties give the first index
+    if x.dtype.kind in "fc" and xp.isnan(x).any():
+        nan = xp.isnan(x)
+        return xp.argmax(nan, axis=dim) if True else None
+    return getattr(xp, which)(x, axis=dim)
+
+
+max_return_types = namedtuple("max", ["values", "indices"])
+min_return_types = namedtuple("min", ["values", "indices"])
+
+
+def _minmax(input, dim, keepdim, other, out, all_cls, dim_cls, rt, pair):
+    if isinstance(dim, Tensor):
+        other, dim = dim, None
+    if other is not None:
+        return pair(input, other)
+    if dim is None:
+        if input._data.size == 0:
+            raise RuntimeError(
+                f"{all_cls._fn}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                "reduction dim with the 'dim' argument."
+            )
+        return all_cls.apply(input, dims=tuple(range(input.ndim)), keepdim=False)
+    values, indices = dim_cls.apply(input, dim=wrap_dim(dim, input.ndim), keepdim=keepdim)
+    return rt(values, indices)
+
+
+def max(input, dim=None, keepdim=False, *, out=None, other=None):
+    """Max of all elements; or (values, indices) along ``dim``; or the element-wise maximum with a tensor."""
+    from .pointwise import maximum
+
+    return _minmax(input, dim, keepdim, other, out, MaxAll, MaxDim, max_return_types, maximum)
+
+
+def min(input, dim=None, keepdim=False, *, out=None, other=None):
+    from .pointwise import minimum
+
+    return _minmax(input, dim, keepdim, other, out, MinAll, MinDim, min_return_types, minimum)
+
+
+def argmax(input, dim=None, keepdim=False, *, axis=None):
+    """Index of the maximum (of the flattened tensor when ``dim`` is None); ties give the first."""
+    if axis is not None:
+        dim = axis
+    x = input._data
+    xp = array_module(x)
+    if dim is None:
+        if x.size == 0:
+            raise RuntimeError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
+        r = _arg_first(xp, x.reshape(-1), 0, "argmax")
+        return Tensor._from(xp.asarray(r, dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
+    d = wrap_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return Tensor._from(xp.zeros((), dtype=np.int64))
+    r = _arg_first(xp, x, d, "argmax")
+    if keepdim:
+        r = xp.expand_dims(r, d)
+    return Tensor._from(xp.asarray(r, dtype=np.int64))
+
+
+def argmin(input, dim=None, keepdim=False, *, axis=None):
+    if axis is not None:
+        dim = axis
+    x = input._data
+    xp = array_module(x)
+    if dim is None:
+        if x.size == 0:
+            raise RuntimeError("argmin(): Expected reduction dim to be specified for input.numel() == 0.")
+        r = _arg_first(xp, x.reshape(-1), 0, "argmin")
+        return Tensor._from(xp.asarray(r, dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
+    d = wrap_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return Tensor._from(xp.zeros((), dtype=np.int64))
+    r = _arg_first(xp, x, d, "argmin")
+    if keepdim:
+        r = xp.expand_dims(r, d)
+    return Tensor._from(xp.asarray(r, dtype=np.int64))
+
+
+# ------------------------------------------------------------------------------------------- var / std
+class Var(Op):
+    grad_fn = "VarBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        ctx.dims, ctx.correction, ctx.keepdim = dims, correction, keepdim
+        n = 1
+        for d in dims:
+            n *= x.shape[d]
+        ctx.n = n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return array_module(x).var(x, axis=dims, ddof=correction, keepdims=keepdim) if n - correction > 0 \
+                else array_module(x).full(_out_shape(x.shape, dims, keepdim), np.nan, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        g = _unreduce(grad, x.shape, ctx.dims, ctx.keepdim)
+        mu = x.mean(dim=ctx.dims, keepdim=True)
+        return g * 2 * (x - mu) / builtins.max(ctx.n - ctx.correction, 0)
+
+
+def _out_shape(shape, dims, keepdim):
+    return tuple(1 if i in dims else s for i, s in enumerate(shape) if keepdim or i not in dims)
+
+
+def _var_args(input, dim, unbiased, keepdim, correction):
+    if isinstance(dim, bool) and unbiased is None:  # var(x, False): the old "unbiased" positional
+        unbiased, dim = dim, None
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    if input.dtype._cat < 2:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    dims = wrap_dims(dim, input.ndim)
+    return dims, correction, keepdim
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    """Variance over ``dim`` with Bessel's correction by default (``correction=1``)."""
+    dims, corr, keepdim = _var_args(input, dim, unbiased, keepdim, correction)
+    return Var.apply(input, dims=dims, correction=corr, keepdim=keepdim)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    """Standard deviation over ``dim`` with Bessel's correction by default."""
+    dims, corr, keepdim = _var_args(input, dim, unbiased, keepdim, correction)
+    return Std.apply(input, dims=dims, correction=corr, keepdim=keepdim)
+
+
+class Std(Var):
+    grad_fn = "StdBackward0"
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        with np.errstate(invalid="ignore"):
+            return array_module(x).sqrt(Var.forward(ctx, x, dims, correction, keepdim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        g = _unreduce(grad / (2 * ctx.output), x.shape, ctx.dims, ctx.keepdim)
+        mu = x.mean(dim=ctx.dims, keepdim=True)
+        return g * 2 * (x - mu) / builtins.max(ctx.n - ctx.correction, 0)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+
+
+# ------------------------------------------------------------------------------------------- logsumexp, cumulative
+def logsumexp(input, dim, keepdim=False):
+    """log(sum(exp(x))) over ``dim``, computed stably."""
+    if input.dtype._cat < 2:
+        input = input.to(D._default[0])
+    dims = wrap_dims(dim, input.ndim)
+    if input._data.size == 0:
+        return sum(input.exp(), dims, keepdim).log()
+    m = amax(input, dims, keepdim=True).detach()
+    m = m.masked_fill(~m.isfinite(), 0.0)
+    r = (input - m).exp().sum(dims, keepdim=True).log() + m
+    return r if keepdim else r.squeeze(dims) if dims else r
+
+
+class Cumsum(Op):
+    grad_fn = "CumsumBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, dtype):
+        ctx.dim = dim
+        return array_module(x).cumsum(x, axis=dim, dtype=dtype) if x.ndim else x.astype(dtype, copy=True)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if grad.ndim == 0:
+            return grad
+        return grad.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim)
+
+
+def cumsum(input, dim, *, dtype=None, out=None, axis=None):
+    """Cumulative sum along ``dim``; bool and int inputs give int64."""
+    dt = _sum_dtype(input, dtype)
+    return _maybe_out(Cumsum.apply(input, dim=wrap_dim(dim, input.ndim), dtype=dt.np), out)
+
+
+class Cumprod(Op):
+    grad_fn = "CumprodBackward0"
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x, dim, dtype):
+        ctx.dim = dim
+        return array_module(x).cumprod(x, axis=dim, dtype=dtype) if x.ndim else x.astype(dtype, copy=True)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        if x.ndim == 0:
+            return grad
+        d = ctx.dim
+        # sum_{j>=i} grad_j * prod_{k<=j, k!=i} x_k, exact at zeros via an O(n^2) fallback only when needed
+        y = ctx.output
+        if not (x == 0).any().item():
+            return (grad * y).flip(d).cumsum(d).flip(d) / x
+        n = x.shape[d]
+        parts = []
+        for i in range(n):
+            xi = x.narrow(d, i, 1)
+            rest = x.clone() if False else x
+            rep = rest.narrow(d, 0, i).prod(d, keepdim=True) if i else xi * 0 + 1
+            acc = grad.narrow(d, i, 1) * rep
+            run = rep
+            for j in range(i + 1, n):
+                run = run * x.narrow(d, j, 1)
+                acc = acc + grad.narrow(d, j, 1) * run
+            parts.append(acc)
+        return cat(parts, d)
+
+
+def cumprod(input, dim, *, dtype=None, out=None):
+    dt = _sum_dtype(input, dtype)
+    return _maybe_out(Cumprod.apply(input, dim=wrap_dim(dim, input.ndim), dtype=dt.np), out)
+
+
+# ------------------------------------------------------------------------------------------- all / any / counts
+def all(input, dim=None, keepdim=False, *, out=None):
+    x = input._data
+    r = array_module(x).all(x, axis=wrap_dims(dim, x.ndim) if dim is not None else None, keepdims=keepdim)
+    res = Tensor._from(array_module(x).asarray(r))
+    return res if input.dtype is not D.uint8 else res.to(D.uint8)
+
+
+def any(input, dim=None, keepdim=False, *, out=None):
+    x = input._data
+    r = array_module(x).any(x, axis=wrap_dims(dim, x.ndim) if dim is not None else None, keepdims=keepdim)
+    res = Tensor._from(array_module(x).asarray(r))
+    return res if input.dtype is not D.uint8 else res.to(D.uint8)
+
+
+def count_nonzero(input, dim=None):
+    x = input._data
+    r = array_module(x).count_nonzero(x, axis=wrap_dims(dim, x.ndim) if dim is not None else None)
+    return Tensor._from(array_module(x).asarray(r, dtype=np.int64))
+
+
+def _maybe_out(r, out):
+    if out is None:
+        return r
+    from .arith import _out
+
+    return _out(r, out)
+
+
+from .shape import cat  # noqa: E402  (shape imports nothing from here)
+
+_METHODS = {
+    "sum": sum, "mean": mean, "prod": prod, "amax": amax, "amin": amin, "max": max, "min": min,
+    "argmax": argmax, "argmin": argmin, "var": var, "std": std, "logsumexp": logsumexp, "cumsum": cumsum,
+    "cumprod": cumprod, "all": all, "any": any, "count_nonzero": count_nonzero,
+    "cumsum_": lambda self, dim: self.copy_(cumsum(self, dim)),
+}
+for _n, _f in _METHODS.items():
+    setattr(Tensor, _n, _f)
+del _n, _f

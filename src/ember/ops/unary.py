@@ -1,0 +1,215 @@
+"""Element-wise functions of one tensor, one table row each: forward on arrays, backward on Tensors.
+
+Each row becomes class ``Exp`` (grad_fn ``ExpBackward0``), ``ember.exp``, ``Tensor.exp`` and
+``Tensor.exp_``. ``kind`` "float": integer and bool inputs give the default float dtype (as
+torch); "same": the output keeps the input's dtype.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor
+from ..autograd.function import Op, _run
+from ._inplace import inplace
+
+
+def _erfinv(xp, x):
+    from ._special import erfinv
+
+    return erfinv(xp, x)
+
+
+def _erf(xp, x):
+    from ._special import erf
+
+    return erf(xp, x)
+
+
+def _lgamma(xp, x):
+    from ._special import lgamma
+
+    return lgamma(xp, x)
+
+
+def _digamma(xp, x):
+    from ._special import digamma
+
+    return digamma(xp, x)
+
+
+def _sigmoid(xp, x):
+    # exp(-logaddexp(0, -x)) is stable for large |x| in both directions
+    with np.errstate(over="ignore"):
+        return (1 / (1 + xp.exp(-x))).astype(x.dtype, copy=False)
+
+
+def _sign(xp, x):
+    if x.dtype == np.bool_:
+        return x.copy()
+    return xp.sign(x)
+
+
+def _round_half_even(xp, x):
+    return xp.round(x)
+
+
+def _rsqrt(xp, x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (1 / xp.sqrt(x)).astype(x.dtype, copy=False)
+
+
+def _abs(xp, x):
+    return x.copy() if x.dtype == np.bool_ else xp.abs(x)
+
+
+def _same_or(fn):
+    def f(xp, x):
+        if x.dtype.kind in "iub":
+            return x.copy()
+        return fn(xp, x)
+
+    return f
+
+
+_SQRT_PI = 2 / math.sqrt(math.pi)
+
+# fmt: off
+UNARY = [
+    # name        kind     forward on arrays                               backward on Tensors: g grad, x input, y output   uses
+    ("exp",       "float", lambda xp, x: xp.exp(x),                        lambda g, x, y: g * y,                           "y"),
+    ("exp2",      "float", lambda xp, x: xp.exp2(x),                       lambda g, x, y: g * y * math.log(2.0),           "y"),
+    ("expm1",     "float", lambda xp, x: xp.expm1(x),                      lambda g, x, y: g * (y + 1),                     "y"),
+    ("log",       "float", lambda xp, x: xp.log(x),                        lambda g, x, y: g / x,                           "x"),
+    ("log2",      "float", lambda xp, x: xp.log2(x),                       lambda g, x, y: g / (x * math.log(2.0)),         "x"),
+    ("log10",     "float", lambda xp, x: xp.log10(x),                      lambda g, x, y: g / (x * math.log(10.0)),        "x"),
+    ("log1p",     "float", lambda xp, x: xp.log1p(x),                      lambda g, x, y: g / (x + 1),                     "x"),
+    ("sqrt",      "float", lambda xp, x: xp.sqrt(x),                       lambda g, x, y: g / (2 * y),                     "y"),
+    ("rsqrt",     "float", _rsqrt,                                         lambda g, x, y: g * (-0.5) * y ** 3,             "y"),
+    ("sin",       "float", lambda xp, x: xp.sin(x),                        lambda g, x, y: g * x.cos(),                     "x"),
+    ("cos",       "float", lambda xp, x: xp.cos(x),                        lambda g, x, y: -g * x.sin(),                    "x"),
+    ("tan",       "float", lambda xp, x: xp.tan(x),                        lambda g, x, y: g * (1 + y * y),                 "y"),
+    ("asin",      "float", lambda xp, x: xp.arcsin(x),                     lambda g, x, y: g * (1 - x * x).rsqrt(),         "x"),
+    ("acos",      "float", lambda xp, x: xp.arccos(x),                     lambda g, x, y: -g * (1 - x * x).rsqrt(),        "x"),
+    ("atan",      "float", lambda xp, x: xp.arctan(x),                     lambda g, x, y: g / (1 + x * x),                 "x"),
+    ("sinh",      "float", lambda xp, x: xp.sinh(x),                       lambda g, x, y: g * x.cosh(),                    "x"),
+    ("cosh",      "float", lambda xp, x: xp.cosh(x),                       lambda g, x, y: g * x.sinh(),                    "x"),
+    ("tanh",      "float", lambda xp, x: xp.tanh(x),                       lambda g, x, y: g * (1 - y * y),                 "y"),
+    ("asinh",     "float", lambda xp, x: xp.arcsinh(x),                    lambda g, x, y: g * (x * x + 1).rsqrt(),         "x"),
+    ("acosh",     "float", lambda xp, x: xp.arccosh(x),                    lambda g, x, y: g * (x * x - 1).rsqrt(),         "x"),
+    ("atanh",     "float", lambda xp, x: xp.arctanh(x),                    lambda g, x, y: g / (1 - x * x),                 "x"),
+    ("sigmoid",   "float", _sigmoid,                                       lambda g, x, y: g * y * (1 - y),                 "y"),
+    ("erf",       "float", _erf,                                           lambda g, x, y: g * _SQRT_PI * (-x * x).exp(),   "x"),
+    ("erfc",      "float", lambda xp, x: 1 - _erf(xp, x),                  lambda g, x, y: -g * _SQRT_PI * (-x * x).exp(),  "x"),
+    ("erfinv",    "float", _erfinv,                                        lambda g, x, y: g * (math.sqrt(math.pi) / 2) * (y * y).exp(), "y"),
+    ("lgamma",    "float", _lgamma,                                        lambda g, x, y: g * x.digamma(),                 "x"),
+    ("digamma",   "float", _digamma,                                       None,                                            "x"),
+    ("reciprocal", "float", lambda xp, x: xp.reciprocal(x),                lambda g, x, y: -g * y * y,                      "y"),
+    ("abs",       "same",  _abs,                                           lambda g, x, y: g * x.sgn(),                     "x"),
+    ("sign",      "same",  _sign,                                          lambda g, x, y: g * 0,                           ""),
+    ("sgn",       "same",  _sign,                                          lambda g, x, y: g * 0,                           ""),
+    ("floor",     "same",  _same_or(lambda xp, x: xp.floor(x)),            lambda g, x, y: g * 0,                           ""),
+    ("ceil",      "same",  _same_or(lambda xp, x: xp.ceil(x)),             lambda g, x, y: g * 0,                           ""),
+    ("trunc",     "same",  _same_or(lambda xp, x: xp.trunc(x)),            lambda g, x, y: g * 0,                           ""),
+    ("frac",      "same",  lambda xp, x: x - xp.trunc(x),                  lambda g, x, y: g,                               ""),
+    ("square",    "same",  lambda xp, x: x * x,                            lambda g, x, y: g * 2 * x,                       "x"),
+    ("relu",      "same",  lambda xp, x: xp.maximum(x, 0),                 lambda g, x, y: g * (y > 0),                     "y"),
+]
+# fmt: on
+_GRAD_FN_NAMES = {"relu": "ReluBackward0", "square": "PowBackward0", "sgn": "SgnBackward0"}
+
+
+def _make(name, kind, fwd, bwd, uses):
+    cap = "".join(p.capitalize() for p in name.split("_"))
+
+    def forward(ctx, x):
+        from ..backend import array_module
+
+        xp = array_module(x)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            y = fwd(xp, x)
+        if kind == "same" and y.dtype != x.dtype:
+            y = y.astype(x.dtype)
+        return y
+
+    def backward(ctx, grad):
+        if bwd is None:
+            raise NotImplementedError(f"ember: the derivative of {name} is not implemented")
+        x = ctx.inputs[0] if "x" in uses else None
+        y = ctx.output if "y" in uses else None
+        return bwd(grad, x, y)
+
+    cls = type(cap, (Op,), {
+        "grad_fn": _GRAD_FN_NAMES.get(name, cap + "Backward0"),
+        "saves_output": "y" in uses,
+        "forward": staticmethod(forward),
+        "backward": staticmethod(backward),
+        "__doc__": f"out = {name}(x), element-wise.",
+    })
+
+    if kind == "float":
+        def fn(input, *, out=None):
+            if input.dtype._cat < 2:
+                input = input.to(D._default[0])
+            return _out(_run(cls, (input,), (input._data,), {}, input._requires_grad), out)
+    else:
+        def fn(input, *, out=None):
+            return _out(_run(cls, (input,), (input._data,), {}, input._requires_grad), out)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Compute {name} element-wise."
+    return cls, fn
+
+
+def _out(result, out):
+    from .arith import _out as write_out
+
+    return write_out(result, out) if out is not None else result
+
+
+_g = globals()
+for _row in UNARY:
+    _cls, _fn = _make(*_row)
+    _g[_cls.__name__] = _cls
+    _g[_row[0]] = _fn
+    setattr(Tensor, _row[0], _fn)
+    setattr(Tensor, _row[0] + "_", (lambda f: lambda self: inplace(self, f))(_fn))
+del _row, _cls, _fn
+
+# aliases, as torch has them
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh  # noqa: F821
+absolute = abs  # noqa: F821
+fix = trunc  # noqa: F821
+for _a, _t in [("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"), ("arcsinh", "asinh"),
+               ("arccosh", "acosh"), ("arctanh", "atanh"), ("absolute", "abs"), ("fix", "trunc")]:
+    setattr(Tensor, _a, getattr(Tensor, _t))
+    setattr(Tensor, _a + "_", getattr(Tensor, _t + "_"))
+Tensor.__abs__ = abs  # noqa: F821
+
+
+class Conj(Op):
+    grad_fn = "ConjBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.conj() if x.dtype.kind == "c" else x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.conj()
+
+
+def conj(input):
+    if not input.dtype.is_complex:
+        return input
+    return Conj.apply(input)
+
+
+Tensor.conj = conj
+Tensor.conj_physical = conj
+Tensor.resolve_conj = lambda self: self
+Tensor.resolve_neg = lambda self: self
+Tensor.is_conj = lambda self: False
