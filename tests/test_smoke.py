@@ -19,9 +19,10 @@ def test_shim_makes_import_torch_give_ember():
     compat.install()
     try:
         import torch
-        import torch.nn.functional  # noqa: F401
+        import torch.autograd  # noqa: F401
 
         assert torch is ember
         assert sys.modules["torch"] is ember
+        assert torch.autograd is ember.autograd
     finally:
         compat.uninstall()

@@ -66,22 +66,33 @@ class TorchFinder(importlib.abc.MetaPathFinder):
 _finder = TorchFinder()
 
 
+_saved: dict = {}
+
+
+def _is_torch_name(k: str) -> bool:
+    return k == "torch" or k.startswith("torch.") or k == "torchvision" or k.startswith("torchvision.")
+
+
 def install() -> None:
-    """Make ``import torch`` resolve to ember (idempotent)."""
+    """Make ``import torch`` resolve to ember (idempotent); real torch modules already imported are set aside."""
     if _finder not in sys.meta_path:
         sys.meta_path.insert(0, _finder)
     import ember
 
-    sys.modules.setdefault("torch", ember)
+    for k in [k for k in sys.modules if _is_torch_name(k)]:
+        if not getattr(sys.modules[k], "__name__", "").startswith("ember"):
+            _saved[k] = sys.modules.pop(k)
+    sys.modules["torch"] = ember
 
 
 def uninstall() -> None:
+    """Undo install(): torch imports go to the real torch again (if installed)."""
     if _finder in sys.meta_path:
         sys.meta_path.remove(_finder)
-    for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.") or k == "torchvision"
-              or k.startswith("torchvision.")]:
-        if getattr(sys.modules[k], "__name__", "").startswith("ember"):
-            del sys.modules[k]
+    for k in [k for k in sys.modules if _is_torch_name(k)]:
+        del sys.modules[k]
+    sys.modules.update(_saved)
+    _saved.clear()
 
 
 def run_path(path: str, argv: list[str]) -> int:
