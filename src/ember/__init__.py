@@ -76,3 +76,8 @@ from .random import (  # noqa: E402
     Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed, multinomial, normal, poisson,
     rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state,
 )
+from .ops.sort import *  # noqa: E402,F401,F403
+from .ops.misc import *  # noqa: E402,F401,F403
+from . import linalg, sparse  # noqa: E402,F401
+from .sparse import *  # noqa: E402,F401,F403
+from . import nn, optim, utils  # noqa: E402,F401

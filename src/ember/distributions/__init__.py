@@ -1,0 +1,1 @@
+"""ember.distributions (torch.distributions)."""

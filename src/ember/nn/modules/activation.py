@@ -1,0 +1,3 @@
+"""nn.activation (torch.nn.modules.activation)."""
+
+__all__: list = []

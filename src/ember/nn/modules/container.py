@@ -1,0 +1,3 @@
+"""nn.container (torch.nn.modules.container)."""
+
+__all__: list = []

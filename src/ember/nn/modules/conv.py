@@ -1,0 +1,3 @@
+"""nn.conv (torch.nn.modules.conv)."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""nn.dropout (torch.nn.modules.dropout)."""
+
+__all__: list = []

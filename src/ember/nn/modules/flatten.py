@@ -1,0 +1,3 @@
+"""nn.flatten (torch.nn.modules.flatten)."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""nn.linear (torch.nn.modules.linear)."""
+
+__all__: list = []

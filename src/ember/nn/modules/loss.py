@@ -1,0 +1,3 @@
+"""nn.loss (torch.nn.modules.loss)."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""nn.module (torch.nn.modules.module)."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""nn.normalization (torch.nn.modules.normalization)."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""nn.padding (torch.nn.modules.padding)."""
+
+__all__: list = []

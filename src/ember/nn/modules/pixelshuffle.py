@@ -1,0 +1,3 @@
+"""nn.pixelshuffle (torch.nn.modules.pixelshuffle)."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""nn.pooling (torch.nn.modules.pooling)."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""nn.rnn (torch.nn.modules.rnn)."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""nn.sparse (torch.nn.modules.sparse)."""
+
+__all__: list = []

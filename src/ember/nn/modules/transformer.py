@@ -1,0 +1,3 @@
+"""nn.transformer (torch.nn.modules.transformer)."""
+
+__all__: list = []

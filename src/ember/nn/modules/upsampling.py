@@ -1,0 +1,3 @@
+"""nn.upsampling (torch.nn.modules.upsampling)."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""nn.parameter: Parameter, Buffer, UninitializedParameter."""
+
+__all__: list = []

@@ -1,0 +1,1 @@
+"""nn.utils: clip_grad_norm_, parameters_to_vector, rnn packing helpers."""

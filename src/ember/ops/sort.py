@@ -1,0 +1,3 @@
+"""Sorting and selection ops (sort argsort topk kthvalue unique ...)."""
+
+__all__: list = []

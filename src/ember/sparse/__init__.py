@@ -1,0 +1,3 @@
+"""ember.sparse (torch.sparse): COO tensors."""
+
+__all__: list = []

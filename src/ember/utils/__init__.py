@@ -1,0 +1,3 @@
+"""ember.utils (torch.utils)."""
+
+from . import data  # noqa: F401
