@@ -117,10 +117,14 @@ class Tensor:
 
     def stride(self, dim: int | None = None):
         """Strides in elements (torch's unit), not bytes."""
-        item = self._data.itemsize
-        st = tuple(s // item for s in self._data.strides)
-        if 0 in st:
-            st = _unsqueezed_strides(self._data.shape, st)
+        a = self._data
+        if a.size == 0:  # torch: an empty tensor has the strides of a contiguous one with sizes max(size, 1)
+            st = _contiguous_strides(a.shape)
+        else:
+            item = a.itemsize
+            st = tuple(s // item for s in a.strides)
+            if 0 in st:
+                st = _unsqueezed_strides(a.shape, st)
         return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
 
     def storage_offset(self) -> int:
@@ -173,6 +177,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
+        if value and self.dtype._cat < 2 and self.grad_fn is None:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -185,7 +191,7 @@ class Tensor:
                 )
             return self
         if requires_grad and self.dtype._cat < 2:
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")  # torch's text here
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -337,17 +343,17 @@ class Tensor:
 
     def __float__(self) -> float:
         if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self) -> int:
         if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __complex__(self) -> complex:
         if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return complex(self.item())
 
     def __index__(self) -> int:
@@ -407,7 +413,7 @@ class Tensor:
     def __format__(self, spec: str) -> str:
         if self._data.ndim == 0:
             return format(self.item(), spec)
-        return object.__format__(self.__repr__(), spec) if spec else self.__repr__()
+        return object.__format__(self, spec)  # torch: "" gives str(self), any other spec raises TypeError
 
     def __reduce_ex__(self, proto):
         arr = self.numpy(force=True)
@@ -592,6 +598,14 @@ def _wrap_dim(dim, ndim: int) -> int:
     if d < -n or d >= n:
         raise dim_out_of_range(d, ndim)
     return d + n if d < 0 else d
+
+
+def _contiguous_strides(shape):
+    out, n = [], 1
+    for size in reversed(shape):
+        out.append(n)
+        n *= max(size, 1)
+    return tuple(reversed(out))
 
 
 def _unsqueezed_strides(shape, st):
