@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
-
 import numpy as np
 
 from .. import _dtype as D
@@ -12,6 +10,7 @@ from .._dims import wrap_dim, wrap_dims
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ..backend import array_module
+from . import _return_types as RT
 
 
 def _kept_shape(shape, dims):
@@ -244,14 +243,16 @@ class MinDim(MaxDim):
 
 def _arg_first(xp, x, dim, which):
     # torch: nan counts as the max (and the min); ties give the first index
-    if x.dtype.kind in "fc" and xp.isnan(x).any():
+    if x.dtype.kind in "fc":
         nan = xp.isnan(x)
-        return xp.argmax(nan, axis=dim) if True else None
+        if nan.any():
+            with np.errstate(invalid="ignore"):
+                return xp.where(nan.any(axis=dim), xp.argmax(nan, axis=dim), getattr(xp, which)(x, axis=dim))
     return getattr(xp, which)(x, axis=dim)
 
 
-max_return_types = namedtuple("max", ["values", "indices"])
-min_return_types = namedtuple("min", ["values", "indices"])
+max_return_types = RT.get("max", RT._VI)
+min_return_types = RT.get("min", RT._VI)
 
 
 def _minmax(input, dim, keepdim, other, out, all_cls, dim_cls, rt, pair):
@@ -492,6 +493,306 @@ def count_nonzero(input, dim=None):
     return Tensor._from(array_module(x).asarray(r, dtype=np.int64))
 
 
+# ------------------------------------------------------------------------------------------- nan-aware, aminmax
+class Nansum(Op):
+    grad_fn = "NansumBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim, dtype):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        return array_module(x).nansum(x, axis=dims, keepdims=keepdim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        g = _unreduce(grad, x.shape, ctx.dims, ctx.keepdim).expand(x.shape)
+        return g.masked_fill(x.isnan(), 0.0)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Sum treating nan as zero."""
+    dt = _sum_dtype(input, dtype)
+    dims = tuple(range(input.ndim)) if dim is None or dim == () or dim == [] else wrap_dims(dim, input.ndim)
+    return _maybe_out(Nansum.apply(input, dims=dims, keepdim=keepdim if dim is not None else False, dtype=dt.np), out)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Mean of the non-nan elements."""
+    if (dtype or input.dtype)._cat < 2:
+        raise RuntimeError(
+            "nanmean(): expected input to have floating point or complex dtype but got "
+            f"{D.dtype_name_cap(input.dtype)}"
+        )
+    n = (~input.isnan()).sum(dim, keepdim)
+    return _maybe_out(nansum(input, dim, keepdim, dtype=dtype) / n, out)
+
+
+class Aminmax(Op):
+    grad_fn = "AminmaxBackward0"
+    n_outputs = 2
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        xp = array_module(x)
+        return xp.min(x, axis=dims, keepdims=keepdim), xp.max(x, axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad_min, grad_max):
+        (x,) = ctx.inputs
+        out = None
+        for g, fn in ((grad_min, amin), (grad_max, amax)):
+            if g is None:
+                continue
+            y = _unreduce(fn(x.detach(), ctx.dims, ctx.keepdim), x.shape, ctx.dims, ctx.keepdim)
+            mask = (x == y).to(g.dtype)
+            part = mask * (_unreduce(g, x.shape, ctx.dims, ctx.keepdim) / mask.sum(dim=ctx.dims, keepdim=True))
+            out = part if out is None else out + part
+        return out
+
+
+def aminmax(input, *, dim=None, keepdim=False, out=None):
+    """(min, max) in one call, as ``torch.return_types.aminmax``."""
+    if input._data.size == 0 and dim is None:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                           "identity.")
+    dims = tuple(range(input.ndim)) if dim is None else wrap_dims(dim, input.ndim)
+    mn, mx = Aminmax.apply(input, dims=dims, keepdim=keepdim)
+    return RT.get("aminmax", ("min", "max"))(mn, mx)
+
+
+# ------------------------------------------------------------------------------------------- median / mode
+class MedianAll(Op):
+    """The lower median of all elements; the gradient is split evenly between elements equal to it (torch)."""
+
+    grad_fn = "MedianBackward0"
+    saves_output = True
+    _nan = False
+
+    @classmethod
+    def forward(cls, ctx, x, dims, keepdim):
+        xp = array_module(x)
+        flat = x.reshape(-1)
+        if cls._nan:
+            flat = flat[~xp.isnan(flat)] if flat.dtype.kind in "fc" else flat
+        elif flat.dtype.kind in "fc" and xp.isnan(flat).any():
+            return xp.asarray(np.nan, dtype=x.dtype)
+        if flat.size == 0:
+            return xp.asarray(np.nan, dtype=x.dtype) if x.dtype.kind in "fc" else xp.zeros((), x.dtype)
+        return xp.partition(flat, (flat.size - 1) // 2)[(flat.size - 1) // 2].reshape(())
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        y = ctx.output
+        mask = (x == y) | (x.isnan() & y.isnan())
+        mask = mask.to(grad.dtype)
+        return mask * (grad / mask.sum())
+
+
+class NanmedianAll(MedianAll):
+    grad_fn = "NanmedianBackward0"
+    _nan = True
+
+
+def _median_dim(input, dim, keepdim, ignore_nan, name):
+    from .sort import MedianBackward1, NanmedianBackward1, _stable_argsort, picked
+
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    xp = array_module(x)
+    cls = NanmedianBackward1 if ignore_nan else MedianBackward1
+    if x.ndim == 0:
+        return picked(cls, input, xp.zeros((), dtype=np.int64), d, False, name)
+    n = x.shape[d]
+    if n == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    order = _stable_argsort(xp, x, d, False)  # nan last
+    if x.dtype.kind in "fc":
+        nan = xp.isnan(x)
+        if ignore_nan:
+            m = n - nan.sum(axis=d, keepdims=True)
+            pos = xp.where(m > 0, (m - 1) // 2, 0)
+            idx = xp.take_along_axis(order, pos, axis=d)
+        else:
+            idx = xp.take(order, [(n - 1) // 2], axis=d)
+            first_nan = xp.expand_dims(xp.argmax(nan, axis=d), d)
+            idx = xp.where(xp.expand_dims(nan.any(axis=d), d), first_nan, idx)
+    else:
+        idx = xp.take(order, [(n - 1) // 2], axis=d)
+    return picked(cls, input, idx.astype(np.int64, copy=False), d, not keepdim, name)
+
+
+def median(input, dim=None, keepdim=False, *, out=None):
+    """The lower median: of all elements (a 0-d tensor), or (values, indices) along ``dim``; nan propagates."""
+    if dim is None:
+        return MedianAll.apply(input, dims=None, keepdim=False)
+    return _median_dim(input, dim, keepdim, False, "median")
+
+
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
+    """median() ignoring nan values."""
+    if dim is None:
+        return NanmedianAll.apply(input, dims=None, keepdim=False)
+    return _median_dim(input, dim, keepdim, True, "nanmedian")
+
+
+def mode(input, dim=-1, keepdim=False, *, out=None):
+    """The most frequent value along ``dim`` (the smallest on a tie) and the index of its last occurrence."""
+    from .sort import ModeBackward0, picked
+
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    xp = array_module(x)
+    if x.ndim == 0:
+        return picked(ModeBackward0, input, xp.zeros((), dtype=np.int64), d, False, "mode")
+    n = x.shape[d]
+    if n == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    rows = xp.moveaxis(x, d, -1).reshape(-1, n)
+    out = np.empty(rows.shape[0], dtype=np.int64)
+    for r in range(rows.shape[0]):  # mode is rare: one np.unique per slice keeps it simple
+        row = rows[r]
+        vals, inv, counts = np.unique(row, return_inverse=True, return_counts=True)
+        best = int(np.argmax(counts))  # first max count = the smallest value among the most frequent
+        out[r] = n - 1 - int(np.argmax((inv == best)[::-1]))
+    idx = xp.moveaxis(xp.asarray(out).reshape(x.shape[:d] + x.shape[d + 1:] + (1,)), -1, d)
+    return picked(ModeBackward0, input, idx, d, not keepdim, "mode")
+
+
+# ------------------------------------------------------------------------------------------- cummax / cummin
+def _cumext(input, dim, which):
+    from .sort import CummaxBackward0, CumminBackward0, picked
+
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    xp = array_module(x)
+    cls = CummaxBackward0 if which == "cummax" else CumminBackward0
+    if x.ndim == 0:
+        return picked(cls, input, xp.zeros((), dtype=np.int64), d, False, which)
+    uf = xp.maximum if which == "cummax" else xp.minimum
+    y = uf.accumulate(x, axis=d) if x.size else x.copy()
+    match = x == y  # torch: a tie takes the later index; a nan becomes (and stays) the running value
+    if x.dtype.kind in "fc":
+        match |= xp.isnan(x)
+    shape = [1] * x.ndim
+    shape[d] = x.shape[d]
+    pos = xp.where(match, xp.arange(x.shape[d]).reshape(shape), 0)
+    idx = xp.maximum.accumulate(pos, axis=d) if x.size else pos
+    return picked(cls, input, idx.astype(np.int64), d, False, which)
+
+
+def cummax(input, dim, *, out=None):
+    """Running maximum along ``dim`` and the index where it was reached."""
+    return _cumext(input, dim, "cummax")
+
+
+def cummin(input, dim, *, out=None):
+    """Running minimum along ``dim`` and the index where it was reached."""
+    return _cumext(input, dim, "cummin")
+
+
+def logcumsumexp(input, dim):
+    """log(cumsum(exp(x))) along ``dim``, computed stably."""
+    d = wrap_dim(dim, input.ndim)
+    m = input.detach().amax(d, keepdim=True) if input.numel() else input.detach()
+    m = m.masked_fill(~m.isfinite(), 0.0)
+    return (input - m).exp().cumsum(d).log() + m
+
+
+# ------------------------------------------------------------------------------------------- quantile
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """The ``q``-th quantiles (``q`` a float or a 1-d tensor) over ``dim`` (all elements when None)."""
+    return _quantile(input, q, dim, keepdim, interpolation, False)
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """quantile() ignoring nan values."""
+    return _quantile(input, q, dim, keepdim, interpolation, True)
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
+    from .sort import sort as _sort
+
+    if input.dtype._cat < 2:
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    scalar_q = not isinstance(q, Tensor)
+    qs = np.atleast_1d(np.asarray(q._data if not scalar_q else q, dtype=np.float64))
+    if qs.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if ((qs < 0) | (qs > 1)).any():
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+    x = input
+    if dim is None:
+        x, d = input.reshape(-1), 0
+    else:
+        d = wrap_dim(dim, input.ndim)
+        if x.ndim == 0:
+            x, d = x.reshape(1), 0
+    v = _sort(x, d).values
+    n = v.shape[d]
+    if ignore_nan:
+        cnt = (~x.isnan()).sum(d, keepdim=True).to(D.float64)
+    else:
+        cnt = Tensor._from(np.full(_kept_shape(x.shape, (d,)), float(n)))
+    outs = []
+    for qq in qs:
+        rank = (cnt - 1).clamp(min=0) * float(qq)
+        lo = rank.floor()
+        hi = rank.ceil()
+        if interpolation == "lower":
+            pos_lo = pos_hi = lo
+        elif interpolation == "higher":
+            pos_lo = pos_hi = hi
+        elif interpolation == "nearest":
+            pos_lo = pos_hi = rank.round()
+        else:
+            pos_lo, pos_hi = lo, hi
+        vlo = v.gather(d, pos_lo.long())
+        vhi = v.gather(d, pos_hi.long())
+        if interpolation == "midpoint":
+            r = vlo + (vhi - vlo) * 0.5
+        elif interpolation == "linear":
+            r = vlo + (vhi - vlo) * (rank - lo).to(v.dtype)
+        else:
+            r = vlo
+        if not ignore_nan:
+            r = r.masked_fill(x.isnan().any(d, keepdim=True), float("nan"))
+        else:
+            r = r.masked_fill(cnt == 0, float("nan"))
+        if dim is not None and keepdim:
+            pass
+        elif dim is not None:
+            r = r.squeeze(d) if input.ndim else r.reshape(())
+        else:
+            r = r.reshape((1,) * input.ndim) if keepdim else r.reshape(())
+        outs.append(r)
+    return outs[0] if scalar_q or (isinstance(q, Tensor) and q.ndim == 0) else _stack(outs)
+
+
+def _stack(ts):
+    from .shape import stack
+
+    return stack(ts, 0)
+
+
+# ------------------------------------------------------------------------------------------- norm
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm: a vector p-norm (over ``dim`` or all elements), the Frobenius or the nuclear matrix norm."""
+    from .. import linalg
+
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) == 1 or len(dim) == 2):
+            dims = dim if dim is not None else None
+            return linalg.vector_norm(input, 2, dims, keepdim, dtype=dtype)
+        if p == "nuc":
+            return linalg.matrix_norm(input, "nuc", dim if dim is not None else (-2, -1), keepdim, dtype=dtype)
+        raise RuntimeError(f"norm(): unknown p {p}")
+    if p is None:
+        p = 2
+    return linalg.vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
 def _maybe_out(r, out):
     if out is None:
         return r
@@ -507,6 +808,9 @@ _METHODS = {
     "argmax": argmax, "argmin": argmin, "var": var, "std": std, "logsumexp": logsumexp, "cumsum": cumsum,
     "cumprod": cumprod, "all": all, "any": any, "count_nonzero": count_nonzero,
     "cumsum_": lambda self, dim: self.copy_(cumsum(self, dim)),
+    "nansum": nansum, "nanmean": nanmean, "aminmax": aminmax, "median": median, "nanmedian": nanmedian,
+    "mode": mode, "cummax": cummax, "cummin": cummin, "logcumsumexp": logcumsumexp, "quantile": quantile,
+    "nanquantile": nanquantile, "norm": norm,
 }
 for _n, _f in _METHODS.items():
     setattr(Tensor, _n, _f)
