@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from .fma import fma_scalar
+from .stl_select import topk_largest_indices
 
 _U64 = (1 << 64) - 1
 _I64_MIN = -(1 << 63)
@@ -119,8 +120,10 @@ def random_from_to(gen, n: int, dt: np.dtype, low: int, high: int | None) -> np.
         top = 1 << _float_digits(dt)
         low = _float_from(low, dt)
         if low >= top:
-            raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted "
-                               f"to dtype, but got from={low} > to_inc={top}")
+            raise RuntimeError(
+                f"random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted "
+                f"to dtype, but got from={low} > to_inc={top}"
+            )
     else:
         top = _int_bounds(dt)[1]
     if dt.kind != "f":
@@ -184,7 +187,7 @@ def randperm(gen, n: int, dt: np.dtype) -> np.ndarray:
         for start in range(0, n, chunk):
             stop = min(n, start + chunk)
             zs = (gen._words64(stop - start) % np.arange(start + 1, stop + 1, dtype=np.uint64)).tolist()
-            for i, z in zip(range(start, stop), zs):
+            for i, z in zip(range(start, stop), zs, strict=True):
                 out[i] = out[z]
                 out[z] = i
     return out if dt == np.int64 else _cast_int64(out, dt)
@@ -209,12 +212,12 @@ def multinomial(gen, probs: np.ndarray, k: int, replacement: bool) -> np.ndarray
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
         # torch: the "exponential race": argmax / top-k of p / q with q ~ Exp(1), drawn for the whole array at once
         q = gen.exponential(rows.shape, rows.dtype, 1.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             keys = (rows / q).astype(rows.dtype)
         if k == 1:
             idx = np.argmax(keys, axis=1)[:, None]
         else:
-            idx = np.argsort(-keys, axis=1, kind="stable")[:, :k]  # ties: lower index first
+            idx = topk_largest_indices(keys, k)  # torch: top-k, ties in the order libstdc++ leaves them
     else:
         acc = np.float32 if probs.dtype == np.float16 else probs.dtype
         idx = np.empty((rows.shape[0], k), dtype=np.int64)
@@ -223,7 +226,9 @@ def multinomial(gen, probs: np.ndarray, k: int, replacement: bool) -> np.ndarray
             if np.any(row < 0):
                 raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
             if not np.all(np.isfinite(row)):
-                raise RuntimeError("invalid multinomial distribution (encountering probability entry = infinity or NaN)")
+                raise RuntimeError(
+                    "invalid multinomial distribution (encountering probability entry = infinity or NaN)"
+                )
             cum = np.cumsum(row, dtype=acc)  # sequential, in the input's precision, as torch's loop
             total = cum[-1]
             if not total > 0:
@@ -310,4 +315,8 @@ def poisson(gen, rates: np.ndarray, dt: np.dtype) -> np.ndarray:
     finally:
         feed.close()
     res = out.reshape(rates.shape)
-    return double_to_int(res, dt) if dt.kind != "f" else (res.astype(np.float32).astype(dt) if dt == np.float16 else res.astype(dt))
+    return (
+        double_to_int(res, dt)
+        if dt.kind != "f"
+        else (res.astype(np.float32).astype(dt) if dt == np.float16 else res.astype(dt))
+    )

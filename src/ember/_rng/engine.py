@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 import os
 import struct
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from . import discrete, libm
 from .avx2_math import log_ps, sincos_ps
 from .cpu import capability_uses_fma, detect_capability
-from .fma import fma32, fma64
+from .fma import fma32, fma64, fma_scalar
 from .mt19937 import MT19937
 
 DEFAULT_SEED = 67280421310721  # torch: the seed of a fresh torch.Generator() and of the default CPU generator
@@ -27,8 +27,6 @@ _U64 = (1 << 64) - 1
 _F32, _F64, _F16 = np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.float16)
 _TWO_PI = 2.0 * math.pi
 _TWO_PI_F32 = np.float32(_TWO_PI)
-
-Shape = "int | Sequence[int]"
 
 
 def _numel(shape: int | Sequence[int]) -> tuple[tuple[int, ...], int]:
@@ -166,7 +164,9 @@ class CPUGeneratorState:
         shape, n = _numel(shape)
         dt = _float_dtype(dtype, "uniform_")
         if low > high:
-            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_fmt(low)} > to={_fmt(high)}")
+            raise RuntimeError(
+                f"uniform_ expects to return a [from, to) range, but found from={_fmt(low)} > to={_fmt(high)}"
+            )
         lo, hi = (np.float32(low), np.float32(high)) if dt == _F16 else (dt.type(low), dt.type(high))
         with np.errstate(over="ignore"):
             width = hi - lo  # torch: the width is computed in the tensor's dtype (float for float16)
@@ -204,7 +204,19 @@ class CPUGeneratorState:
             self._normal_cache = None
             start = 1
         m = n - start
-        if m:
+        if 0 < m <= 32:
+            # few elements: plain Python floats beat a dozen NumPy calls on tiny arrays
+            u = self._unit64(m + m % 2).tolist()
+            for i in range(0, m, 2):
+                r = math.sqrt(-2.0 * math.log1p(-u[i + 1]))
+                theta = _TWO_PI * u[i]
+                out[start + i] = r * math.cos(theta)
+                sin_v = r * math.sin(theta)
+                if i + 1 < m:
+                    out[start + i + 1] = sin_v
+                else:
+                    self._normal_cache = sin_v
+        elif m:
             pairs = (m + 1) // 2
             u = self._unit64(2 * pairs)
             u1, u2 = u[0::2], u[1::2]  # torch: the first uniform gives the angle, the second the radius
@@ -216,6 +228,11 @@ class CPUGeneratorState:
             out[start:] = vals[:m]
             if m % 2:
                 self._normal_cache = float(sin_v[-1])
+        if n <= 32:
+            std, mean = float(std), float(mean)
+            if self._fma:
+                return np.array([fma_scalar(v, std, mean) for v in out.tolist()], dtype=np.float64)
+            return out * std + mean
         return self._muladd(out, float(std), float(mean), _F64)
 
     def _box_muller_blocks(self, d: np.ndarray, dt: np.dtype, mean, std) -> np.ndarray:
@@ -259,7 +276,8 @@ class CPUGeneratorState:
             d[:full] = unit(full)
         else:
             d[:] = unit(n)
-        d[:full] = self._box_muller_blocks(d[:full], work, m, s)
+        for i in range(0, full, 32768):  # chunks keep the temporaries in cache
+            d[i : min(full, i + 32768)] = self._box_muller_blocks(d[i : min(full, i + 32768)], work, m, s)
         if n % 16:
             # torch: the last 16 slots are refilled with fresh uniforms, overwriting part of the last full block.
             d[n - 16 :] = self._box_muller_blocks(unit(16), work, m, s)
@@ -313,7 +331,9 @@ class CPUGeneratorState:
         m = np.asarray(mean, dtype=dt) if mean_is_arr else dt.type(mean)
         return np.ascontiguousarray((out + m).astype(dt, copy=False))
 
-    def log_normal(self, shape: int | Sequence[int], dtype=np.float32, mean: float = 1.0, std: float = 2.0) -> np.ndarray:
+    def log_normal(
+        self, shape: int | Sequence[int], dtype=np.float32, mean: float = 1.0, std: float = 2.0
+    ) -> np.ndarray:
         """Draw like ``Tensor.log_normal_(mean, std)``: ``exp`` of scalar-path normals at every size."""
         shape, n = _numel(shape)
         dt = _float_dtype(dtype, "log_normal_")
@@ -336,7 +356,9 @@ class CPUGeneratorState:
         u = self._unit64(n)
         return self._finish((-1.0 / lambd) * libm.log1p(-u), dt, shape)
 
-    def cauchy(self, shape: int | Sequence[int], dtype=np.float32, median: float = 0.0, sigma: float = 1.0) -> np.ndarray:
+    def cauchy(
+        self, shape: int | Sequence[int], dtype=np.float32, median: float = 0.0, sigma: float = 1.0
+    ) -> np.ndarray:
         """Draw like ``Tensor.cauchy_(median, sigma)``: ``median + sigma * tan(pi * (u - 0.5))``."""
         shape, n = _numel(shape)
         dt = _float_dtype(dtype, "cauchy_")
@@ -390,7 +412,9 @@ class CPUGeneratorState:
 
     # ------------------------------------------------------------------ integers and sampling
 
-    def random_int(self, shape: int | Sequence[int], dtype=np.int64, low: int = 0, high: int | None = None) -> np.ndarray:
+    def random_int(
+        self, shape: int | Sequence[int], dtype=np.int64, low: int = 0, high: int | None = None
+    ) -> np.ndarray:
         """Draw like ``torch.randint(low, high)`` / ``Tensor.random_(low, high)``; ``high=None`` is ``random_(low)``."""
         shape, n = _numel(shape)
         return discrete.random_from_to(self, n, np.dtype(dtype), int(low), high).reshape(shape)
