@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import discrete, libm
+from . import discrete, libm, libm32
 from .avx2_math import log_ps, sincos_ps
 from .cpu import capability_uses_fma, detect_capability
 from .fma import fma32, fma64, fma_scalar
@@ -236,7 +236,7 @@ class CPUGeneratorState:
         return self._muladd(out, float(std), float(mean), _F64)
 
     def _box_muller_blocks(self, d: np.ndarray, dt: np.dtype, mean, std) -> np.ndarray:
-        """Transform blocks of 16 uniforms in place of torch's ``normal_fill_16``: pairs are (j, j + 8)."""
+        """Return Box-Muller normals for blocks of 16 uniforms, as torch's ``normal_fill_16``: pairs are (j, j + 8)."""
         blocks = d.reshape(-1, 2, 8)
         u1 = blocks[:, 0, :].ravel()
         u2 = blocks[:, 1, :].ravel()
@@ -245,8 +245,6 @@ class CPUGeneratorState:
             sin_t, cos_t = sincos_ps(_TWO_PI_F32 * u2)
             first, second = rad * cos_t, rad * sin_t
         elif dt == _F32:
-            from . import libm32
-
             rad = np.sqrt(np.float32(-2.0) * libm32.logf(np.float32(1.0) - u1))
             theta = (_TWO_PI * u2.astype(np.float64)).astype(np.float32)
             first, second = rad * libm32.cosf(theta), rad * libm32.sinf(theta)
