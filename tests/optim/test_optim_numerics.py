@@ -1,0 +1,151 @@
+"""Each optimizer over a grid of options: 100 steps in ember and torch from the same weights and gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from optim_cases import (
+    arrays_of,
+    assert_trees_close,
+    convert_tree,
+    init_arrays,
+    make_params,
+    run_steps,
+    to_numpy_tree,
+)
+
+import ember
+
+torch = pytest.importorskip("torch")
+
+# fmt: off
+CASES = [
+    ("SGD", dict(lr=0.01)),
+    ("SGD", dict(lr=0.01, momentum=0.9)),
+    ("SGD", dict(lr=0.01, momentum=0.9, dampening=0.3, weight_decay=0.05)),
+    ("SGD", dict(lr=0.01, momentum=0.9, nesterov=True, weight_decay=0.1)),
+    ("SGD", dict(lr=0.01, momentum=0.5, maximize=True)),
+    ("SGD", dict(lr=0.01, foreach=False, fused=None)),
+    ("Adam", dict()),
+    ("Adam", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6)),
+    ("Adam", dict(lr=0.01, weight_decay=0.1)),
+    ("Adam", dict(lr=0.01, amsgrad=True)),
+    ("Adam", dict(lr=0.01, maximize=True, amsgrad=True, weight_decay=0.01)),
+    ("Adam", dict(lr=0.01, decoupled_weight_decay=True, weight_decay=0.1)),
+    ("Adam", dict(lr=0.01, betas=(0.3, 0.9))),  # lerp weight >= 0.5: torch's other branch
+    ("Adam", dict(lr=0.01, foreach=False, capturable=False, differentiable=False)),
+    ("AdamW", dict()),
+    ("AdamW", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ("AdamW", dict(lr=0.01, maximize=True)),
+]
+# fmt: on
+STEPS = 100
+
+
+def case_id(case):
+    name, kw = case
+    return name + ("-" + "-".join(f"{k}={v}" for k, v in kw.items()) if kw else "")
+
+
+def _pair(name, kw, dtype=np.float32):
+    arrays = init_arrays(dtype=dtype)
+    tp, ep = make_params(torch, arrays), make_params(ember, arrays)
+    return tp, getattr(torch.optim, name)(tp, **kw), ep, getattr(ember.optim, name)(ep, **kw)
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_parameters_match_torch_after_100_steps(case):
+    name, kw = case
+    tp, topt, ep, eopt = _pair(name, kw)
+    run_steps(torch, topt, tp, 0, STEPS)
+    run_steps(ember, eopt, ep, 0, STEPS)
+    for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
+        assert e.dtype == t.dtype
+        np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
+    assert_trees_close(to_numpy_tree(eopt.state_dict()), to_numpy_tree(topt.state_dict()))
+
+
+@pytest.mark.parametrize("case", CASES[:1] + CASES[6:7], ids=case_id)
+def test_float64_parameters_match_torch(case):
+    name, kw = case
+    tp, topt, ep, eopt = _pair(name, kw, dtype=np.float64)
+    run_steps(torch, topt, tp, 0, 30)
+    run_steps(ember, eopt, ep, 0, 30)
+    for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
+        assert e.dtype == np.float64
+        np.testing.assert_allclose(e, t, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_torch_state_dict_loads_into_ember_and_continues(case):
+    name, kw = case
+    arrays = init_arrays()
+    tp = make_params(torch, arrays)
+    topt = getattr(torch.optim, name)(tp, **kw)
+    run_steps(torch, topt, tp, 0, 40)
+    ep = make_params(ember, arrays_of(tp))
+    eopt = getattr(ember.optim, name)(ep, **kw)
+    eopt.load_state_dict(convert_tree(topt.state_dict(), ember))
+    assert_trees_close(to_numpy_tree(eopt.state_dict()), to_numpy_tree(topt.state_dict()))
+    run_steps(torch, topt, tp, 40, 30)
+    run_steps(ember, eopt, ep, 40, 30)
+    for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
+        np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_ember_state_dict_loads_into_torch_and_continues(case):
+    name, kw = case
+    arrays = init_arrays()
+    ep = make_params(ember, arrays)
+    eopt = getattr(ember.optim, name)(ep, **kw)
+    run_steps(ember, eopt, ep, 0, 40)
+    tp = make_params(torch, arrays_of(ep))
+    topt = getattr(torch.optim, name)(tp, **kw)
+    topt.load_state_dict(convert_tree(eopt.state_dict(), torch))
+    run_steps(torch, topt, tp, 40, 30)
+    run_steps(ember, eopt, ep, 40, 30)
+    for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
+        np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
+
+
+def test_torch_tensors_in_a_state_dict_are_converted_on_load():
+    arrays = init_arrays()
+    tp = make_params(torch, arrays)
+    topt = torch.optim.Adam(tp, lr=0.01)
+    run_steps(torch, topt, tp, 0, 5)
+    ep = make_params(ember, arrays_of(tp))
+    eopt = ember.optim.Adam(ep, lr=0.01)
+    eopt.load_state_dict(topt.state_dict())  # torch tensors as they are
+    st = eopt.state[ep[0]]
+    assert isinstance(st["exp_avg"], ember.Tensor) and isinstance(st["step"], ember.Tensor)
+    assert st["step"].dtype == ember.float32 and st["step"].item() == 5.0
+
+
+def test_parameter_groups_with_their_own_options_match_torch():
+    arrays = init_arrays()
+
+    def build(lib):
+        ps = make_params(lib, arrays)
+        opt = lib.optim.SGD(
+            [{"params": ps[0], "weight_decay": 0.1}, {"params": ps[1:], "lr": 0.05}], lr=0.01, momentum=0.9
+        )
+        return ps, opt
+
+    (tp, topt), (ep, eopt) = build(torch), build(ember)
+    run_steps(torch, topt, tp, 0, STEPS)
+    run_steps(ember, eopt, ep, 0, STEPS)
+    for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
+        np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
+    assert eopt.state_dict()["param_groups"] == topt.state_dict()["param_groups"]
+
+
+def test_parameters_without_grad_are_skipped_like_torch():
+    arrays = init_arrays()
+    tp, ep = make_params(torch, arrays), make_params(ember, arrays)
+    topt, eopt = torch.optim.Adam(tp, lr=0.1), ember.optim.Adam(ep, lr=0.1)
+    for lib, ps, opt in ((torch, tp, topt), (ember, ep, eopt)):
+        ps[0].grad = lib.ones(5, 3)
+        opt.step()
+    np.testing.assert_allclose(arrays_of(ep)[0], arrays_of(tp)[0], rtol=1e-6)
+    assert sorted(eopt.state_dict()["state"]) == sorted(topt.state_dict()["state"]) == [0]
