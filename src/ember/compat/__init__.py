@@ -100,6 +100,9 @@ def run_path(path: str, argv: list[str]) -> int:
     import os
     import runpy
 
+    if not os.path.exists(path):
+        print(f"ember run: can't open file {path!r}: no such file", file=sys.stderr)
+        return 2
     install()
     sys.argv = [path] + list(argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
@@ -113,4 +116,28 @@ def run_path(path: str, argv: list[str]) -> int:
             return code
         print(code, file=sys.stderr)
         return 1
+    except BaseException as e:  # noqa: B036 - report it as Python would for the program itself
+        _print_program_traceback(e)
+        return 130 if isinstance(e, KeyboardInterrupt) else 1
     return 0
+
+
+def _print_program_traceback(exc: BaseException) -> None:
+    """Print the traceback without the frames of the runner (cli, compat, runpy), as `python prog.py` would."""
+    import traceback
+
+    tb = exc.__traceback__
+    while tb is not None and _is_runner_frame(tb.tb_frame.f_code.co_filename):
+        tb = tb.tb_next
+    sys.stderr.flush()
+    traceback.print_exception(type(exc), exc, tb if tb is not None else exc.__traceback__)
+
+
+def _is_runner_frame(filename: str) -> bool:
+    import os
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    pkg = os.path.dirname(here)
+    runner = (os.path.join(pkg, "cli.py"), os.path.join(pkg, "__main__.py"))
+    return filename.startswith(here) or filename in runner or filename == "<frozen runpy>" or filename.endswith(
+        "runpy.py")
