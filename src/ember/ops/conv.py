@@ -1,0 +1,278 @@
+"""Convolution (1-d, 2-d, 3-d) and transposed convolution: im2col on strided views + one GEMM.
+
+Layout: the columns of an input are laid out ``(groups, C/groups * prod(K), B * L)`` (L = output positions), so the
+forward is one GEMM ``weight (O, C*K) @ cols (C*K, B*L)`` per call (batched over groups only when groups > 1), and the
+weight gradient is one GEMM ``grad (O, B*L) @ cols.T``. The input gradient is the transpose of im2col (col2im): one
+GEMM ``weight.T @ grad`` and then a scatter-add of the columns, looping over kernel offsets only.
+
+Three ops form a family closed under differentiation, so double backward works:
+``Convolution(x, w, b)``, ``ConvBackwardInput(g, w)`` (col2im(w.T @ g), also the forward of a transposed conv) and
+``ConvBackwardWeight(x, g)``; the backward of each is written with the other two.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from ..autograd.function import Op, _Scratch
+from ..backend import array_module
+
+
+# --------------------------------------------------------------------------------------------- array helpers
+def _out_size(size: int, k: int, s: int, d: int, lo: int, hi: int) -> int:
+    return (size + lo + hi - d * (k - 1) - 1) // s + 1
+
+
+def _pad_array(xp, x, pads):
+    """Zero-pad the spatial dims of ``x`` by ``pads`` ((lo, hi) per dim); a negative amount crops."""
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    nsp = len(pads)
+    grow = [(0, 0)] * (x.ndim - nsp) + [(max(lo, 0), max(hi, 0)) for lo, hi in pads]
+    if any(a or b for a, b in grow):
+        x = xp.pad(x, grow)
+    if any(lo < 0 or hi < 0 for lo, hi in pads):
+        idx = [slice(None)] * (x.ndim - nsp)
+        for (lo, hi), n in zip(pads, x.shape[x.ndim - nsp :]):
+            idx.append(slice(-lo if lo < 0 else 0, n + hi if hi < 0 else n))
+        x = x[tuple(idx)]
+    return x
+
+
+def im2col(xp, x, ksize, stride, dilation, pads, groups):
+    """Columns of ``x`` (B, C, *S): an array (groups, C/groups * prod(K), B * L), and the output spatial shape."""
+    x = _pad_array(xp, x, pads)
+    B, C = x.shape[:2]
+    sp = x.shape[2:]
+    out = tuple((n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(sp, ksize, stride, dilation))
+    st = x.strides
+    view = xp.lib.stride_tricks.as_strided(
+        x,
+        (C, *ksize, B, *out),
+        (st[1], *(a * d for a, d in zip(st[2:], dilation)), st[0], *(a * s for a, s in zip(st[2:], stride))),
+    )
+    cols = xp.ascontiguousarray(view)  # the one copy: (C, *K, B, *out), contiguous for the GEMM
+    return cols.reshape(groups, -1, B * math.prod(out)), out
+
+
+def col2im(xp, cols, x_shape, ksize, stride, dilation, pads):
+    """Transpose of im2col: scatter-add ``cols`` (C, *K, B, *out) into an array of ``x_shape`` (unpadded)."""
+    B, C = x_shape[:2]
+    sp = x_shape[2:]
+    out = cols.shape[1 + len(ksize) + 1 :]
+    # the padded buffer must hold every window; pads may be negative (output_padding of a transposed conv)
+    need = [s * (o - 1) + d * (k - 1) + 1 for o, k, s, d in zip(out, ksize, stride, dilation)]
+    size = [max(nd, lo + n + max(hi, 0)) for nd, n, (lo, hi) in zip(need, sp, pads)]
+    buf = xp.zeros((C, B, *size), dtype=cols.dtype)
+    for offs in itertools.product(*(range(k) for k in ksize)):
+        idx = (slice(None), slice(None)) + tuple(
+            slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offs, dilation, stride, out)
+        )
+        buf[idx] += cols[(slice(None), *offs)]
+    crop = (slice(None), slice(None)) + tuple(slice(lo, lo + n) for (lo, _), n in zip(pads, sp))
+    return xp.ascontiguousarray(buf[crop].swapaxes(0, 1))
+
+
+def _grad_rows(xp, g, groups):
+    """grad (B, O, *out) as (groups, O/groups, B * L): the layout of a GEMM against the columns."""
+    B, O = g.shape[:2]
+    return xp.ascontiguousarray(g.swapaxes(0, 1)).reshape(groups, O // groups, -1)
+
+
+def _gemm(xp, a, b):
+    """a @ b over a leading groups axis; a plain 2-d GEMM when there is one group."""
+    if a.shape[0] == 1:
+        return (a[0] @ b[0])[None]
+    return xp.matmul(a, b)
+
+
+def conv_forward(xp, x, w, b, stride, pads, dilation, groups, keep_cols=False):
+    B = x.shape[0]
+    O = w.shape[0]
+    cols, out = im2col(xp, x, w.shape[2:], stride, dilation, pads, groups)
+    y = _gemm(xp, w.reshape(groups, O // groups, -1), cols).reshape(O, B * math.prod(out))
+    if b is not None:
+        y += b[:, None]
+    y = xp.ascontiguousarray(y.reshape(O, B, *out).swapaxes(0, 1))
+    return (y, cols) if keep_cols else y
+
+
+def conv_input_grad(xp, g, w, x_shape, stride, pads, dilation, groups):
+    O = w.shape[0]
+    wg = w.reshape(groups, O // groups, -1).swapaxes(1, 2)  # (groups, C/g*K, O/g)
+    dcols = _gemm(xp, wg, _grad_rows(xp, g, groups))  # (groups, C/g*K, B*L)
+    dcols = dcols.reshape(x_shape[1], *w.shape[2:], x_shape[0], *g.shape[2:])
+    return col2im(xp, dcols, x_shape, w.shape[2:], stride, dilation, pads)
+
+
+def conv_weight_grad(xp, x, g, w_shape, stride, pads, dilation, groups, cols=None):
+    if cols is None:
+        cols, _ = im2col(xp, x, w_shape[2:], stride, dilation, pads, groups)
+    gw = _gemm(xp, _grad_rows(xp, g, groups), cols.swapaxes(1, 2))
+    return gw.reshape(w_shape)
+
+
+# --------------------------------------------------------------------------------------------- ops
+class Convolution(Op):
+    """y = conv(x, w) + b for x (B, C, *S), w (O, C/groups, *K), b (O,) or None."""
+
+    grad_fn = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b, *, stride, pads, dilation, groups):
+        xp = array_module(x)
+        ctx.params = (stride, pads, dilation, groups)
+        if type(ctx) is _Scratch:
+            return conv_forward(xp, x, w, b, stride, pads, dilation, groups)
+        y, ctx.cols = conv_forward(xp, x, w, b, stride, pads, dilation, groups, keep_cols=True)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w, b = ctx.inputs
+        n = ctx.needs_input_grad
+        stride, pads, dilation, groups = ctx.params
+        gx = gw = gb = None
+        if n[0]:
+            gx = ConvBackwardInput.apply(grad, w, x_shape=tuple(x.shape), **_kw(ctx.params))
+        if n[1]:
+            gw = ConvBackwardWeight.apply(x, grad, w_shape=tuple(w.shape), cols=ctx.cols, **_kw(ctx.params))
+        if n[2]:
+            gb = grad.sum(dim=[0, *range(2, grad.ndim)])
+        ctx.cols = None
+        return gx, gw, gb
+
+
+def _kw(params):
+    stride, pads, dilation, groups = params
+    return {"stride": stride, "pads": pads, "dilation": dilation, "groups": groups}
+
+
+class ConvBackwardInput(Op):
+    """col2im(w.T @ g): the gradient of a convolution with respect to its input (x_shape)."""
+
+    grad_fn = "ConvolutionBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, w, *, x_shape, stride, pads, dilation, groups):
+        ctx.params = (stride, pads, dilation, groups)
+        return conv_input_grad(array_module(g), g, w, x_shape, stride, pads, dilation, groups)
+
+    @staticmethod
+    def backward(ctx, grad):  # grad has the shape of the convolution's input
+        g, w = ctx.inputs
+        n = ctx.needs_input_grad
+        gg = Convolution.apply(grad, w, None, **_kw(ctx.params)) if n[0] else None
+        gw = ConvBackwardWeight.apply(grad, g, w_shape=tuple(w.shape), cols=None, **_kw(ctx.params)) if n[1] else None
+        return gg, gw
+
+
+class ConvBackwardWeight(Op):
+    """The gradient of a convolution with respect to its weight (w_shape), given input x and output grad g."""
+
+    grad_fn = "ConvolutionBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, x, g, *, w_shape, cols, stride, pads, dilation, groups):
+        ctx.params = (stride, pads, dilation, groups)
+        return conv_weight_grad(array_module(x), x, g, w_shape, stride, pads, dilation, groups, cols)
+
+    @staticmethod
+    def backward(ctx, grad):  # grad has the shape of the weight
+        x, g = ctx.inputs
+        n = ctx.needs_input_grad
+        gx = ConvBackwardInput.apply(g, grad, x_shape=tuple(x.shape), **_kw(ctx.params)) if n[0] else None
+        gg = Convolution.apply(x, grad, None, **_kw(ctx.params)) if n[1] else None
+        return gx, gg
+
+
+class ConvolutionTranspose(Op):
+    """y = conv_transpose(x, w) + b: the input-gradient of a convolution, used as a layer (w: (Cin, Cout/g, *K))."""
+
+    grad_fn = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b, *, y_shape, stride, pads, dilation, groups):
+        ctx.params = (stride, pads, dilation, groups)
+        y = conv_input_grad(array_module(x), x, w, y_shape, stride, pads, dilation, groups)
+        if b is not None:
+            y += b.reshape((-1,) + (1,) * (y.ndim - 2))
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w, b = ctx.inputs
+        n = ctx.needs_input_grad
+        gx = Convolution.apply(grad, w, None, **_kw(ctx.params)) if n[0] else None
+        gw = ConvBackwardWeight.apply(grad, x, w_shape=tuple(w.shape), cols=None, **_kw(ctx.params)) if n[1] else None
+        gb = grad.sum(dim=[0, *range(2, grad.ndim)]) if n[2] else None
+        return gx, gw, gb
+
+
+class Im2Col(Op):
+    """unfold: (B, C, *S) -> (B, C * prod(K), L) columns, zero padding (torch's F.unfold)."""
+
+    grad_fn = "Im2ColBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, ksize, stride, pads, dilation):
+        xp = array_module(x)
+        ctx.params = (ksize, stride, pads, dilation)
+        B = x.shape[0]
+        cols, out = im2col(xp, x, ksize, stride, dilation, pads, 1)  # (1, C*K, B*L)
+        ctx.out = out
+        return xp.ascontiguousarray(cols.reshape(-1, B, math.prod(out)).swapaxes(0, 1))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        ksize, stride, pads, dilation = ctx.params
+        return Col2Im.apply(grad, x_shape=tuple(x.shape), out=ctx.out, ksize=ksize, stride=stride, pads=pads,
+                            dilation=dilation)
+
+
+class Col2Im(Op):
+    """fold: (B, C * prod(K), L) -> (B, C, *S), summing overlapping values (torch's F.fold)."""
+
+    grad_fn = "Col2ImBackward0"
+
+    @staticmethod
+    def forward(ctx, cols, *, x_shape, out, ksize, stride, pads, dilation):
+        xp = array_module(cols)
+        ctx.params = (ksize, stride, pads, dilation)
+        B, C = x_shape[:2]
+        c = xp.ascontiguousarray(cols.swapaxes(0, 1)).reshape(C, *ksize, B, *out)
+        return col2im(xp, c, x_shape, ksize, stride, dilation, pads)
+
+    @staticmethod
+    def backward(ctx, grad):
+        ksize, stride, pads, dilation = ctx.params
+        return Im2Col.apply(grad, ksize=ksize, stride=stride, pads=pads, dilation=dilation)
+
+
+class ConstantPadNd(Op):
+    """Pad with a constant; ``pairs[i]`` = (before, after) for dim -1-i; a negative amount crops."""
+
+    grad_fn = "ConstantPadNdBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, pairs, value):
+        xp = array_module(x)
+        ctx.pairs = pairs
+        nd = len(pairs)
+        pads = [(0, 0)] * (x.ndim - nd) + [(max(lo, 0), max(hi, 0)) for lo, hi in reversed(pairs)]
+        if any(a or b for a, b in pads):
+            y = xp.pad(x, pads, constant_values=value)
+        else:
+            y = x.copy()
+        if any(lo < 0 or hi < 0 for lo, hi in pairs):
+            idx = [slice(None)] * (x.ndim - nd)
+            for (lo, hi), n in zip(reversed(pairs), y.shape[x.ndim - nd :]):
+                idx.append(slice(-lo if lo < 0 else 0, n + hi if hi < 0 else n))
+            y = xp.ascontiguousarray(y[tuple(idx)])
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):  # the adjoint of padding is cropping by the same amounts
+        return ConstantPadNd.apply(grad, pairs=tuple((-lo, -hi) for lo, hi in ctx.pairs), value=0)

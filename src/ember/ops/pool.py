@@ -1,0 +1,275 @@
+"""Pooling: max, average and adaptive pooling over the spatial dims of (B, C, *S) arrays, with backward.
+
+Windows are strided views of the (padded) input; the only Python loops run over kernel offsets. 1-d pooling is
+2-d pooling of an unsqueezed input (as torch does, whose 1-d nodes are ``SqueezeBackward1``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from ..autograd.function import Op
+from ..backend import array_module
+
+
+def pool_out_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    """torch's pooling output size: floor (or ceil) division, and no window may start inside the right padding."""
+    out = (size + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= size + p:
+        out -= 1
+    return out
+
+
+def _padded(xp, x, pads, fill):
+    """x with (lo, hi) pads on its spatial dims, filled with ``fill``."""
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    buf = xp.full(x.shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], pads)), fill, dtype=x.dtype)
+    buf[(slice(None), slice(None)) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(x.shape[2:], pads))] = x
+    return buf
+
+
+def _pads(sp, out, ksize, stride, padding, dilation):
+    """(lo, hi) per dim: lo = padding, hi large enough for the last (ceil_mode) window."""
+    return tuple(
+        (p, max(s * (o - 1) + d * (k - 1) + 1 - n - p, 0))
+        for n, o, k, s, p, d in zip(sp, out, ksize, stride, padding, dilation)
+    )
+
+
+def _windows(xp, x, out, ksize, stride, dilation):
+    """A view (B, C, *out, *K) of the windows of padded ``x``."""
+    st = x.strides
+    return xp.lib.stride_tricks.as_strided(
+        x,
+        x.shape[:2] + tuple(out) + tuple(ksize),
+        st[:2] + tuple(a * s for a, s in zip(st[2:], stride)) + tuple(a * d for a, d in zip(st[2:], dilation)),
+    )
+
+
+# --------------------------------------------------------------------------------------------- max pooling
+class MaxPool2d(Op):
+    """(values, indices) of the max of each window; indices are flat positions in the input's spatial dims."""
+
+    grad_fn = "MaxPool2DWithIndicesBackward0"
+    n_outputs = 2
+
+    @staticmethod
+    def forward(ctx, x, *, ksize, stride, padding, dilation, ceil_mode):
+        xp = array_module(x)
+        sp = x.shape[2:]
+        out = tuple(pool_out_size(*a, ceil_mode) for a in zip(sp, ksize, stride, padding, dilation))
+        pads = _pads(sp, out, ksize, stride, padding, dilation)
+        low = -xp.inf if x.dtype.kind in "fc" else xp.iinfo(x.dtype).min
+        xpad = _padded(xp, x, pads, low)
+        win = xp.ascontiguousarray(_windows(xp, xpad, out, ksize, stride, dilation))
+        win = win.reshape(win.shape[: 2 + len(out)] + (-1,))
+        arg = win.argmax(axis=-1)  # first maximum (NaN counts as a maximum, as in torch)
+        y = xp.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
+        # kernel offset -> flat index into the unpadded input
+        flat = xp.zeros(arg.shape, dtype=xp.int64)
+        rem = arg
+        for i, (k, s, p, d, n) in enumerate(zip(ksize, stride, padding, dilation, sp)):
+            step = math.prod(ksize[i + 1 :])
+            kd, rem = xp.divmod(rem, step)
+            o = xp.arange(out[i], dtype=xp.int64).reshape((-1,) + (1,) * (len(out) - 1 - i))
+            flat = flat * n + (o * s - p + kd * d)
+        ctx.indices = flat
+        ctx.overlap = any(s < d * (k - 1) + 1 for k, s, d in zip(ksize, stride, dilation))
+        return y, flat
+
+    @staticmethod
+    def backward(ctx, grad, grad_indices):
+        (x,) = ctx.inputs
+        return MaxPoolBackward.apply(grad, indices=ctx.indices, x_shape=tuple(x.shape), overlap=ctx.overlap)
+
+
+class AdaptiveMaxPool2d(MaxPool2d):
+    grad_fn = "AdaptiveMaxPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, out):
+        xp = array_module(x)
+        sp = x.shape[2:]
+        if all(n % o == 0 for n, o in zip(sp, out)):
+            k = tuple(n // o for n, o in zip(sp, out))
+            one = (1,) * len(sp)
+            return MaxPool2d.forward(ctx, x, ksize=k, stride=k, padding=(0,) * len(sp), dilation=one, ceil_mode=False)
+        # uneven windows: start = floor(i * n / o), end = ceil((i + 1) * n / o); loop over output positions
+        bounds = [[(i * n // o, -((-(i + 1) * n) // o)) for i in range(o)] for n, o in zip(sp, out)]
+        y = xp.empty(x.shape[:2] + tuple(out), dtype=x.dtype)
+        flat = xp.empty(x.shape[:2] + tuple(out), dtype=xp.int64)
+        for pos in itertools.product(*(range(o) for o in out)):
+            box = tuple(slice(*bounds[d][i]) for d, i in enumerate(pos))
+            win = x[(slice(None), slice(None)) + box]
+            wshape = win.shape[2:]
+            win = win.reshape(win.shape[:2] + (-1,))
+            arg = win.argmax(axis=-1)
+            idx = (slice(None), slice(None)) + pos
+            y[idx] = xp.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
+            coords = xp.unravel_index(arg, wshape)
+            f = 0
+            for d, c in enumerate(coords):
+                f = f * sp[d] + (c + bounds[d][pos[d]][0])
+            flat[idx] = f
+        ctx.indices = flat
+        ctx.overlap = True
+        return y, flat
+
+
+class MaxPoolBackward(Op):
+    """Scatter ``grad`` to the input positions named by ``indices`` (summing where windows share a maximum)."""
+
+    grad_fn = "MaxPool2DWithIndicesBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, *, indices, x_shape, overlap):
+        xp = array_module(grad)
+        ctx.indices = indices
+        B, C = x_shape[:2]
+        n = math.prod(x_shape[2:])
+        g = grad.reshape(B * C, -1)
+        idx = indices.reshape(B * C, -1)
+        if overlap:  # windows overlap: several outputs may pick one input, so accumulate
+            rows = (xp.arange(B * C, dtype=xp.int64) * n)[:, None]
+            out = xp.bincount((idx + rows).ravel(), weights=g.ravel(), minlength=B * C * n).astype(grad.dtype)
+            return out.reshape(x_shape)
+        out = xp.zeros((B * C, n), dtype=grad.dtype)
+        xp.put_along_axis(out, idx, g, axis=1)
+        return out.reshape(x_shape)
+
+    @staticmethod
+    def backward(ctx, grad):  # gather at the indices: the adjoint of a scatter
+        from .._tensor import Tensor
+
+        idx = Tensor._from(ctx.indices)
+        B, C = grad.shape[:2]
+        return grad.reshape(B, C, -1).gather(2, idx.reshape(B, C, -1)).reshape(idx.shape)
+
+
+# --------------------------------------------------------------------------------------------- average pooling
+def _avg_divisor(xp, sp, out, ksize, stride, padding, count_include_pad, divisor_override, dtype):
+    """The divisor of each output position (an array broadcastable to (*out))."""
+    if divisor_override:
+        return divisor_override
+    div = 1
+    for i, (n, o, k, s, p) in enumerate(zip(sp, out, ksize, stride, padding)):
+        start = xp.arange(o) * s - p
+        end = xp.minimum(start + k, n + p)
+        if count_include_pad:
+            cnt = end - start
+        else:
+            cnt = xp.minimum(end, n) - xp.maximum(start, 0)
+        div = div * cnt.reshape((-1,) + (1,) * (len(out) - 1 - i))
+    return div.astype(dtype)
+
+
+class AvgPool2d(Op):
+    """Mean of each window (zero padding; divisor by count_include_pad / divisor_override as torch's)."""
+
+    grad_fn = "AvgPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, ksize, stride, padding, ceil_mode, count_include_pad, divisor_override):
+        xp = array_module(x)
+        sp = x.shape[2:]
+        one = (1,) * len(sp)
+        out = tuple(pool_out_size(*a, 1, ceil_mode) for a in zip(sp, ksize, stride, padding))
+        pads = _pads(sp, out, ksize, stride, padding, one)
+        xpad = _padded(xp, x, pads, 0)
+        y = xp.zeros(x.shape[:2] + out, dtype=x.dtype)
+        for offs in itertools.product(*(range(k) for k in ksize)):
+            y += xpad[(slice(None), slice(None)) + tuple(slice(o, o + s * (n - 1) + 1, s)
+                                                         for o, s, n in zip(offs, stride, out))]
+        div = _avg_divisor(xp, sp, out, ksize, stride, padding, count_include_pad, divisor_override, x.dtype)
+        y /= div
+        ctx.params = dict(ksize=ksize, stride=stride, padding=padding, ceil_mode=ceil_mode,
+                          count_include_pad=count_include_pad, divisor_override=divisor_override)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return AvgPoolBackward.apply(grad, x_shape=tuple(x.shape), **ctx.params)
+
+
+class AvgPoolBackward(Op):
+    """Spread each output's gradient evenly over its window (the transpose of AvgPool2d)."""
+
+    grad_fn = "AvgPool2DBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, *, x_shape, ksize, stride, padding, ceil_mode, count_include_pad, divisor_override):
+        xp = array_module(grad)
+        ctx.params = dict(ksize=ksize, stride=stride, padding=padding, ceil_mode=ceil_mode,
+                          count_include_pad=count_include_pad, divisor_override=divisor_override)
+        sp = x_shape[2:]
+        out = grad.shape[2:]
+        pads = _pads(sp, out, ksize, stride, padding, (1,) * len(sp))
+        g = grad / _avg_divisor(xp, sp, out, ksize, stride, padding, count_include_pad, divisor_override, grad.dtype)
+        buf = xp.zeros(x_shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(sp, pads)), dtype=grad.dtype)
+        for offs in itertools.product(*(range(k) for k in ksize)):
+            buf[(slice(None), slice(None)) + tuple(slice(o, o + s * (n - 1) + 1, s)
+                                                   for o, s, n in zip(offs, stride, out))] += g
+        return xp.ascontiguousarray(buf[(slice(None), slice(None)) + tuple(slice(lo, lo + n)
+                                                                          for n, (lo, _) in zip(sp, pads))])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return AvgPool2d.apply(grad, **ctx.params)
+
+
+# --------------------------------------------------------------------------------------------- adaptive average
+def _adaptive_matrix(xp, n, o, dtype):
+    """(o, n) averaging matrix: row i averages input[floor(i*n/o) : ceil((i+1)*n/o)]."""
+    m = xp.zeros((o, n), dtype=dtype)
+    for i in range(o):
+        a, b = i * n // o, -((-(i + 1) * n) // o)
+        m[i, a:b] = 1.0 / (b - a)
+    return m
+
+
+def _adaptive_avg(xp, x, out):
+    sp = x.shape[2:]
+    if all(n % o == 0 for n, o in zip(sp, out)):  # even windows: a reshape and a mean
+        shape = x.shape[:2] + tuple(v for o, n in zip(out, sp) for v in (o, n // o))
+        return x.reshape(shape).mean(axis=tuple(range(3, 2 + 2 * len(sp), 2)))
+    y = x
+    for i, (n, o) in enumerate(zip(sp, out)):  # separable: one small matrix product per spatial dim
+        m = _adaptive_matrix(xp, n, o, x.dtype)
+        y = xp.moveaxis(xp.moveaxis(y, 2 + i, -1) @ m.T, -1, 2 + i)
+    return xp.ascontiguousarray(y)
+
+
+class AdaptiveAvgPool2d(Op):
+    grad_fn = "AdaptiveAvgPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, out):
+        return _adaptive_avg(array_module(x), x, out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return AdaptiveAvgPoolBackward.apply(grad, x_shape=tuple(x.shape))
+
+
+class AdaptiveAvgPoolBackward(Op):
+    grad_fn = "AdaptiveAvgPool2DBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, *, x_shape):
+        xp = array_module(grad)
+        sp = x_shape[2:]
+        out = grad.shape[2:]
+        ctx.out = out
+        y = grad
+        for i, (n, o) in enumerate(zip(sp, out)):
+            m = _adaptive_matrix(xp, n, o, grad.dtype)
+            y = xp.moveaxis(xp.moveaxis(y, 2 + i, -1) @ m, -1, 2 + i)
+        return xp.ascontiguousarray(y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return AdaptiveAvgPool2d.apply(grad, out=ctx.out)
