@@ -209,8 +209,8 @@ class Tensor:
                 "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
                 "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
                 "Tensor by mistake, make sure you access the leaf Tensor instead. See "
-                "github.com/pytorch/pytorch/pull/30531 for more informations. (Triggered internally at "
-                "/pytorch/build/aten/src/ATen/core/TensorBody.h:494.)",
+                "github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at "
+                "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)",
                 UserWarning,
                 stacklevel=2,
             )
@@ -289,24 +289,43 @@ class Tensor:
         _backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
-        """Return a tensor sharing storage with this one, outside the graph."""
-        t = _wrap(self._data)
-        _function._share_storage(t, self)
+        """Return a tensor sharing storage (and the version counter) with this one, outside the graph."""
+        t = _new(Tensor)
+        t._data = self._data
+        t.dtype = self.dtype
+        vc = self._vc
+        if vc is None:
+            vc = self._vc = [0]
+        t._vc = vc
         return t
 
     def detach_(self) -> Tensor:
         """Detach this tensor from the graph in place, making it a leaf."""
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+                "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "
+                "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
         self.grad_fn = None
         self._requires_grad = False
+        self._out_nr = 0
         return self
 
     @property
     def data(self) -> Tensor:
-        return self.detach()
+        """This tensor's values outside the graph; unlike detach(), writes to it are not seen by autograd."""
+        t = _new(Tensor)
+        t._data = self._data
+        t.dtype = self.dtype
+        return t
 
     @data.setter
     def data(self, value: Tensor) -> None:
         # torch: rebinds storage, shape and dtype, keeping identity and autograd flags
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         self._data = value._data
         self.dtype = value.dtype
         self._vc = value._vc

@@ -1,9 +1,11 @@
-"""ember.autograd: backward, grad, grad modes and custom Functions (torch.autograd)."""
+"""ember.autograd: backward, grad, grad modes, custom Functions, gradcheck and functional (torch.autograd)."""
 
 from __future__ import annotations
 
+from . import anomaly_mode, function, functional, grad_mode, graph
+from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .engine import run_backward
-from .function import Function, FunctionCtx, InplaceFunction, Node, once_differentiable
+from .function import Function, FunctionCtx, InplaceFunction, NestedIOFunction, once_differentiable
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -12,10 +14,13 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from .gradcheck import gradcheck, gradgradcheck
+from .graph import Node
 
 __all__ = [
-    "Function", "FunctionCtx", "InplaceFunction", "Node", "backward", "grad", "enable_grad", "inference_mode",
-    "is_grad_enabled", "is_inference_mode_enabled", "no_grad", "once_differentiable", "set_grad_enabled",
+    "Function", "FunctionCtx", "InplaceFunction", "Node", "Variable", "backward", "detect_anomaly", "enable_grad",
+    "functional", "grad", "gradcheck", "gradgradcheck", "inference_mode", "is_anomaly_enabled", "is_grad_enabled",
+    "is_inference_mode_enabled", "no_grad", "once_differentiable", "set_detect_anomaly", "set_grad_enabled",
 ]
 
 
@@ -29,14 +34,15 @@ def _as_tuple(x):
     return tuple(x)
 
 
-def _make_grads(outputs, grads, is_grads_batched=False):
+def _make_grads(outputs, grads):
+    """The gradients to start backward from: given ones checked against the outputs, ones for scalars."""
     from .._tensor import Tensor
 
     out = []
     if grads is None:
         grads = (None,) * len(outputs)
     if len(grads) != len(outputs):
-        raise RuntimeError(f"got {len(grads)} tensors and {len(outputs)} gradients")
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     for i, (o, g) in enumerate(zip(outputs, grads)):
         if g is None:
             if o._requires_grad:
@@ -48,17 +54,27 @@ def _make_grads(outputs, grads, is_grads_batched=False):
                     )
             g = o.new_ones(o.shape)
         elif not isinstance(g, Tensor):
-            g = o.new_full(o.shape, g)
-        elif g.shape != o.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a shape of "
-                f"{o.shape}."
-            )
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        else:
+            if g._data.shape != o._data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a shape of "
+                    f"{o.shape}."
+                )
+            if g.dtype is not o.dtype and o.dtype._cat >= 2:
+                g = g.to(o.dtype)
         out.append(g)
     return out
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
+def _check_outputs(tensors):
+    for i, t in enumerate(tensors):
+        if not t._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
+             inputs=None) -> None:
     """Accumulate into the leaves' ``.grad`` the gradients of ``tensors`` (weighted by ``grad_tensors``)."""
     if grad_variables is not None:
         grad_tensors = grad_variables
@@ -67,30 +83,38 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs is not None:
         inputs = _as_tuple(inputs)
         if len(inputs) == 0:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-    for t in tensors:
-        if not t._requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     grads = _make_grads(tensors, grad_tensors)
+    _check_outputs(tensors)
     run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
-         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+         allow_unused=None, is_grads_batched=False, materialize_grads=False) -> tuple:
     """Return the gradients of ``outputs`` with respect to ``inputs`` without touching ``.grad``."""
-    single = not isinstance(inputs, (tuple, list))
+    if materialize_grads and allow_unused is False:
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
+            "allow_unused=False."
+        )
+    if allow_unused is None:
+        allow_unused = materialize_grads
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     if is_grads_batched:
-        raise NotImplementedError("autograd.grad(is_grads_batched=True) is not supported by ember")
-    if allow_unused is None:
-        allow_unused = materialize_grads
-    for t in outputs:
-        if not t._requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        raise NotImplementedError("ember: autograd.grad(is_grads_batched=True) is not supported")
     grads = _make_grads(outputs, _as_tuple(grad_outputs))
+    _check_outputs(outputs)
     res = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, allow_unused=allow_unused,
                        accumulate=False)
     if materialize_grads:
         res = [r if r is not None else i.new_zeros(i.shape) for r, i in zip(res, inputs)]
     return tuple(res)
+
+
+def __getattr__(name):
+    if name == "Variable":  # torch.autograd.Variable is Tensor (imported late: ember._tensor imports this package)
+        from .._tensor import Tensor
+
+        return Tensor
+    raise AttributeError(f"module 'ember.autograd' has no attribute '{name}'")

@@ -7,10 +7,16 @@ has to do it. Backward runs under no_grad unless ``create_graph`` is set.
 
 from __future__ import annotations
 
-from .function import AccumulateGrad, _edge
-from .grad_mode import enable_grad, no_grad, state
+import heapq
+import itertools
 
-_run_depth = [0]
+from .anomaly_mode import check_nan as _check_nan
+from .anomaly_mode import report as _anomaly_report
+from .anomaly_mode import state as _anomaly
+from .function import AccumulateGrad, _edge
+from .grad_mode import enable_grad, no_grad
+
+_tie = itertools.count()  # heap tie-breaker: nodes themselves are not ordered
 
 
 def _fit(g, meta):
@@ -44,8 +50,15 @@ def sum_to_shape(g, shape):
     return g
 
 
+def _invalid_grad(node, i, g, shape):
+    return RuntimeError(
+        f"Function {node.name()} returned an invalid gradient at index {i} - got "
+        f"[{', '.join(map(str, g._data.shape))}] but expected shape compatible with [{', '.join(map(str, shape))}]"
+    )
+
+
 def _accumulate_into_leaf(t, g, create_graph):
-    """Add ``g`` into ``t.grad`` as torch's AccumulateGrad does."""
+    """Add ``g`` into ``t.grad`` as torch's AccumulateGrad does (in place unless building a graph)."""
     from .._tensor import Tensor
 
     if t._grad_hooks:
@@ -56,17 +69,26 @@ def _accumulate_into_leaf(t, g, create_graph):
     old = t._grad
     if old is None:
         # a fresh copy: the same gradient array may reach several leaves (e.g. through add)
-        t._grad = g if create_graph else Tensor._from(g._data.copy())
-    elif create_graph or state.enabled:
+        t._grad = g if create_graph else Tensor._from(g._data.copy(), g.dtype)
+    elif create_graph or old._requires_grad:
         t._grad = old + g
     else:
-        if old._data.shape == g._data.shape and old.dtype is g.dtype and old._data.flags.writeable:
+        if old._data.shape == g._data.shape and old._data.flags.writeable:
             old._data += g._data
             old._bump()
         else:
-            t._grad = Tensor._from(old._data + g._data)
+            t._grad = Tensor._from(old._data + g._data, old.dtype)
     for h in t._post_acc_hooks or ():
         h(t)
+
+
+def _retain(t, g, create_graph):
+    """torch's retain_grad hook: a non-leaf's ``.grad`` accumulates like a leaf's."""
+    old = t._grad
+    if old is None:
+        t._grad = g if create_graph else g.detach().clone()
+    else:
+        t._grad = old + g
 
 
 def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_unused=False, accumulate=True):
@@ -74,26 +96,30 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
 
     With ``accumulate`` (Tensor.backward) leaf gradients go into ``.grad`` (only of ``inputs`` when
     given); otherwise (autograd.grad) the gradients of ``inputs`` are returned and nothing is written.
+    Leaves are written only once the whole graph has run, so a failed backward leaves them as they were.
     """
     if retain_graph is None:
         retain_graph = create_graph
     # ---------------------------------------------------------------- roots
     buffers = {}
     root_nodes = []
-    for t, g in zip(roots, grads):
+    for i, (t, g) in enumerate(zip(roots, grads)):
         if not t._requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         node, nr = _edge(t)
         buf = buffers.get(node)
         if buf is None:
             buf = buffers[node] = [None] * node._n_outputs
         buf[nr] = g if buf[nr] is None else buf[nr] + g
         root_nodes.append(node)
+    root_nodes = list(dict.fromkeys(root_nodes))
     # ---------------------------------------------------------------- capture targets
     capture = {}
     if inputs is not None:
         for i, t in enumerate(inputs):
             if not t._requires_grad:
+                if accumulate:
+                    raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             capture.setdefault(_edge(t), []).append(i)
     captured = [None] * (len(inputs) if inputs is not None else 0)
@@ -101,8 +127,7 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
     deps = {}
     parents = {} if inputs is not None else None
     seen = set(root_nodes)
-    order = list(dict.fromkeys(root_nodes))
-    stack = list(order)
+    stack = list(root_nodes)
     while stack:
         node = stack.pop()
         for nxt, _ in node._next:
@@ -113,37 +138,34 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
                 parents.setdefault(nxt, []).append(node)
             if nxt not in seen:
                 seen.add(nxt)
-                order.append(nxt)
                 stack.append(nxt)
-    # with inputs given, only the nodes on a path from a root to an input run
+    # with inputs given, a node runs only when one of its inputs leads to a captured gradient
     needed = None
     if inputs is not None:
-        needed = {n for n, _ in capture if n in seen}
-        stack = list(needed)
+        needed = set()
+        stack = [n for n, _ in capture if n in seen]
         while stack:
             for p in parents.get(stack.pop(), ()):
                 if p not in needed:
                     needed.add(p)
                     stack.append(p)
     # ---------------------------------------------------------------- execute
-    ready = [n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0]
-    mode = enable_grad() if create_graph else no_grad()
+    # torch runs the ready node created last first (AccumulateGrad as soon as it is ready)
+    ready = [(-n._seq, next(_tie), n) for n in root_nodes if deps.get(n, 0) == 0]
+    heapq.heapify(ready)
     executed = []
+    pending = []  # (leaf or retained tensor, grad) written after the whole graph ran
+    check_nan = _anomaly.enabled and _anomaly.check_nan
+    mode = enable_grad() if create_graph else no_grad()
     with mode:
         while ready:
-            # torch runs the ready node created last first; any order respecting dependencies is correct
-            node = ready.pop()
+            node = heapq.heappop(ready)[2]
             grads_out = buffers.pop(node, None)
             if grads_out is None:
                 grads_out = [None] * node._n_outputs
-            if node._pre_hooks:
-                for h in node._pre_hooks:
-                    r = h(tuple(grads_out))
-                    if r is not None:
-                        grads_out = list(r)
-            if node._hooks:
+            if node._hooks:  # Tensor.register_hook on non-leaf outputs of this node
                 for nr, hooks in node._hooks.items():
-                    for h in hooks:
+                    for h in list(hooks):
                         if grads_out[nr] is not None:
                             r = h(grads_out[nr])
                             if r is not None:
@@ -152,8 +174,12 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
                 for nr, ref in node._retained.items():
                     t = ref()
                     if t is not None and grads_out[nr] is not None:
-                        g = grads_out[nr]
-                        t._grad = g if create_graph else g.detach()
+                        pending.append((_retain, t, grads_out[nr]))
+            if node._pre_hooks:
+                for h in list(node._pre_hooks):
+                    r = h(tuple(grads_out))
+                    if r is not None:
+                        grads_out = list(r)
             if capture:
                 for nr in range(node._n_outputs):
                     idxs = capture.get((node, nr))
@@ -162,19 +188,29 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
                             captured[i] = grads_out[nr] if captured[i] is None else captured[i] + grads_out[nr]
             if type(node) is AccumulateGrad:
                 if accumulate and grads_out[0] is not None and (inputs is None or (node, 0) in capture):
-                    _accumulate_into_leaf(node.variable, grads_out[0], create_graph)
+                    pending.append((_accumulate_into_leaf, node.variable, grads_out[0]))
                 continue
             if needed is not None and node not in needed:
                 _release_deps(node, deps, ready)
                 continue
             if all(g is None for g in grads_out):
                 in_grads = (None,) * len(node._next)
+            elif _anomaly.enabled:
+                try:
+                    in_grads = node._apply_backward(grads_out)
+                except Exception:
+                    _anomaly_report(node)
+                    raise
+                if check_nan:
+                    _check_nan(node, in_grads)
             else:
                 in_grads = node._apply_backward(grads_out)
             executed.append(node)
             if node._post_hooks:
-                for h in node._post_hooks:
-                    h(in_grads, tuple(grads_out))
+                for h in list(node._post_hooks):
+                    r = h(tuple(in_grads), tuple(grads_out))
+                    if r is not None:
+                        in_grads = tuple(r)
             meta = node._in_meta
             for i, (nxt, nr) in enumerate(node._next):
                 if nxt is None:
@@ -183,7 +219,14 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
                 if g is not None:
                     if not hasattr(g, "_data"):
                         raise TypeError(f"{node.name()} returned a non-tensor gradient")
-                    g = _fit(g, meta[i])
+                    m = meta[i]
+                    if g._data.shape != m[0] or g.dtype is not m[1]:
+                        try:
+                            g = _fit(g, m)
+                        except RuntimeError:
+                            raise _invalid_grad(node, i, g, m[0]) from None
+                        if g is not None and g._data.shape != m[0]:
+                            raise _invalid_grad(node, i, g, m[0])
                 if g is not None:
                     buf = buffers.get(nxt)
                     if buf is None:
@@ -193,7 +236,13 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
-                    ready.append(nxt)
+                    heapq.heappush(ready, (-nxt._seq, next(_tie), nxt))
+        for fn, t, g in pending:
+            fn(t, g, create_graph)
+        if accumulate and inputs is not None:  # torch: non-leaf inputs of backward() get their .grad too
+            for i, t in enumerate(inputs):
+                if t.grad_fn is not None and captured[i] is not None:
+                    _retain(t, captured[i], create_graph)
     if not retain_graph:
         for node in executed:
             node._release()
@@ -201,7 +250,7 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
         for i, c in enumerate(captured):
             if c is None and not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior."
                 )
         return captured
@@ -215,4 +264,4 @@ def _release_deps(node, deps, ready):
         d = deps[nxt] - 1
         deps[nxt] = d
         if d == 0:
-            ready.append(nxt)
+            heapq.heappush(ready, (-nxt._seq, next(_tie), nxt))

@@ -12,12 +12,16 @@ The node recorded for an op is also the ``ctx`` its forward and backward share, 
 
 from __future__ import annotations
 
+import functools
 import itertools
+import re
 import weakref
 
 from .grad_mode import no_grad, state
 
 _seq = itertools.count()
+_CPP_NAMES = {"CopySlices": "torch::autograd::CopySlices", "AccumulateGrad": "torch::autograd::AccumulateGrad"}
+_ACCUMULATE_SEQ = 1 << 62  # torch: AccumulateGrad runs as soon as it is ready
 _STALE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have already "
     "been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). "
@@ -43,7 +47,8 @@ class Node:
     _pre_hooks = None
 
     def name(self) -> str:
-        return type(self).__name__
+        n = type(self).__name__
+        return _CPP_NAMES.get(n, n)
 
     @property
     def next_functions(self) -> tuple:
@@ -68,7 +73,7 @@ class Node:
             raise RuntimeError(_STALE)
         for t, v in zip(self._saved, self._versions):
             if v is not None and t._vc[0] != v:
-                raise _modified_error(t, v, self)
+                raise _modified_error(t, v)
         return self._saved
 
     @property
@@ -76,17 +81,7 @@ class Node:
         """The op's (first) output, rebuilt from what was saved without keeping the output alive."""
         if self._freed:
             raise RuntimeError(_STALE)
-        from .._tensor import _wrap
-
-        arr, vc, v, out_nr = self._saved_out
-        if vc[0] != v:
-            raise _modified_error(None, v, self, current=vc[0], shape=arr.shape)
-        t = _wrap(arr)
-        t._vc = vc
-        t._requires_grad = True
-        t.grad_fn = self
-        t._out_nr = out_nr
-        return t
+        return _rebuild_output(self, self._saved_out)
 
     def _release(self):
         self._freed = True
@@ -137,31 +132,56 @@ class _RemovableHandle:
         self.remove()
 
 
-def _modified_error(t, expected, node, current=None, shape=None):
-    if t is not None:
+def _rebuild_output(node, saved):
+    """A Tensor for a saved output ``(array, version counter, version, output_nr)`` whose grad_fn is ``node``."""
+    arr, vc, v, out_nr = saved
+    t = _wrap(arr)
+    t._vc = vc
+    t._out_nr = out_nr
+    if vc[0] != v:
+        raise _modified_error(t, v, current=vc[0], fn=node)
+    t._requires_grad = True
+    t.grad_fn = node
+    return t
+
+
+def _modified_error(t, expected, current=None, fn=None):
+    """torch's error for a saved tensor ``t`` changed in place since it was saved at version ``expected``."""
+    if current is None:
         current = t._vc[0]
-        shape = tuple(t.shape)
-        tname = t.type()
+        fn = _edge(t)[0] if t._requires_grad else None
+        if type(fn) is AccumulateGrad:
+            fn = None
+    shape = ", ".join(str(s) for s in t._data.shape)
+    which = " "
+    if fn is not None:
+        which = f", which is output {t._out_nr} of {_BACKWARD_SUFFIX.sub('', fn.name())}, "
+    from .anomaly_mode import state as anomaly
+
+    if anomaly.enabled:
+        hint = ("Hint: the backtrace further above shows the operation that failed to compute its gradient. The "
+                "variable in question was changed in there or anywhere later. Good luck!")
     else:
-        tname = "torch.FloatTensor"
+        hint = ("Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True, check_nan=False).")
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
-        f"[{tname} [{', '.join(str(s) for s in shape)}]], which is output 0 of {node.name()}, is at version "
-        f"{current}; expected version {expected} instead. Hint: enable anomaly detection to find the operation "
-        "that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True)."
+        f"[{t.type()} [{shape}]]{which}is at version {current}; expected version {expected} instead. {hint}"
     )
+
+
+_BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
 
 
 class AccumulateGrad(Node):
     """The node that adds incoming gradients into a leaf tensor's ``.grad``."""
 
-    __slots__ = ()
+    _seq = _ACCUMULATE_SEQ
 
     def __init__(self, variable):
         self.variable = variable
-        self._seq = -1
 
-    def _apply_backward(self, grads):  # the engine calls accumulate(); direct calls just return nothing
+    def _apply_backward(self, grads):  # the engine accumulates; a direct call just returns nothing
         return ()
 
 
@@ -179,8 +199,16 @@ def _edge(t):
     """(node, output_nr) that gradients for tensor ``t`` flow into."""
     fn = t.grad_fn
     if fn is not None:
+        if t._base is not None:  # a view whose storage was written in place since its grad_fn was set
+            gv = t.__dict__.get("_gv")
+            if gv is not None and gv != t._vc[0]:
+                return (_regen_view(t), 0)
         return (fn, t._out_nr)
     return (accumulate_node(t), 0)
+
+
+def _regen_view(t):  # replaced by ember.ops._inplace at import: gives a stale view AsStridedBackward0 history
+    raise NotImplementedError
 
 
 class Op:
@@ -246,8 +274,9 @@ def _run(cls, args, arrays, kwargs, record):
 
 
 def _record(cls, ctx, args, out):
+    """Wrap ``out`` and make node ``ctx`` its history: edges to the inputs that require grad, saved inputs."""
     ctx._seq = next(_seq)
-    saved, versions, nexts, needs, meta = [], [], [], [], []
+    versions, nexts, needs, meta = [], [], [], []
     for a in args:
         if isinstance(a, _Tensor):
             vc = a._vc
@@ -258,33 +287,34 @@ def _record(cls, ctx, args, out):
                 nexts.append(_edge(a))
                 needs.append(True)
                 meta.append((a._data.shape, a.dtype))
-            else:
-                nexts.append((None, 0))
-                needs.append(False)
-                meta.append(None)
+                continue
         else:
             versions.append(None)
-            nexts.append((None, 0))
-            needs.append(False)
-            meta.append(None)
-        saved.append(a)
-    ctx._saved = tuple(saved)
+        nexts.append((None, 0))
+        needs.append(False)
+        meta.append(None)
+    ctx._saved = args
     ctx._versions = versions
     ctx._next = tuple(nexts)
     ctx.needs_input_grad = tuple(needs)
     ctx._in_meta = meta
+    if _anomaly.enabled:
+        _anomaly.record(ctx)
     if cls.n_outputs == 1:
         t = _wrap(out)
-        if cls.is_view:
-            _share_storage(t, args[0])
         if t.dtype._cat >= 2:  # float or complex: differentiable
             t._requires_grad = True
             t.grad_fn = ctx
+            if cls.is_view:
+                _share_storage(t, args[0])
+                t._gv = t._vc[0]
             if cls.saves_output:
                 vc = t._vc
                 if vc is None:
                     vc = t._vc = [0]
                 ctx._saved_out = (t._data, vc, vc[0], 0)
+        elif cls.is_view:
+            _share_storage(t, args[0])
         return t
     outs = []
     for i, o in enumerate(out):
@@ -304,6 +334,8 @@ def _share_storage(view, base):
         vc = base._vc = [0]
     view._vc = vc
     view._base = base._base if base._base is not None else base
+    if not state.enabled:  # torch: a view made in no_grad mode may not be modified in place under grad mode
+        view._vkind = "no_grad"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -311,42 +343,53 @@ def _share_storage(view, base):
 class FunctionCtx:
     """What a custom Function's forward and backward share (torch's ``ctx``)."""
 
+    needs_input_grad = ()
+
     def save_for_backward(self, *tensors):
+        """Keep ``tensors`` (inputs, outputs or None) for backward, where ``ctx.saved_tensors`` gives them back."""
         self._to_save = tensors
 
     @property
-    def saved_tensors(self):
+    def saved_tensors(self) -> tuple:
         if self._freed:
             raise RuntimeError(_STALE)
-        saved = self.__dict__.get("_saved_t", ())
-        for t, v in zip(saved, self.__dict__.get("_saved_v", ())):
-            if t is not None and v is not None and t._vc[0] != v:
-                raise _modified_error(t, v, self)
-        return saved
+        out = []
+        for kind, item, v in self.__dict__.get("_saved_t", ()):
+            if kind == 0:  # an output: rebuilt from its array, so the node does not keep it alive
+                out.append(_rebuild_output(self, item))
+                continue
+            if v is not None and item._vc[0] != v:
+                raise _modified_error(item, v)
+            out.append(item)
+        return tuple(out)
+
+    saved_variables = saved_tensors
 
     def mark_dirty(self, *tensors):
+        """Declare the inputs that forward modified in place (they are returned and take this node as history)."""
         self._dirty = tensors
 
     def mark_non_differentiable(self, *tensors):
+        """Declare outputs that have no gradient (they do not require grad; backward receives zeros for them)."""
         self._non_diff = tensors
 
     def set_materialize_grads(self, value: bool):
+        """With False, backward receives None (not zeros) for outputs that got no gradient."""
         self._materialize = value
 
 
 class _FunctionNode(Node, FunctionCtx):
     _fn_cls = None
     _materialize = True
+    _out_meta = ()
 
     def _release(self):
         super()._release()
         self._saved_t = ()
 
     def _apply_backward(self, grads):
-        from .._tensor import zeros_like_array_tensor
-
         if self._materialize:
-            grads = [g if g is not None else zeros_like_array_tensor(*m) for g, m in zip(grads, self._out_meta)]
+            grads = [_zeros(m) if g is None and m is not None else g for g, m in zip(grads, self._out_meta)]
         r = self._fn_cls.backward(self, *grads)
         if type(r) is not tuple:
             r = (r,)
@@ -359,7 +402,19 @@ class _FunctionNode(Node, FunctionCtx):
                     f"function {type(self).__name__} returned an incorrect number of gradients (expected {n}, "
                     f"got {len(r)})"
                 )
+        for i, (g, is_t) in enumerate(zip(r, self._in_is_tensor)):
+            if g is not None and not is_t:
+                raise RuntimeError(
+                    f"function {type(self).__name__} returned a gradient different than None at position {i + 1}, "
+                    "but the corresponding forward input was not a Variable"
+                )
         return r
+
+
+def _zeros(meta):
+    from .._tensor import zeros_like_array_tensor
+
+    return zeros_like_array_tensor(*meta)
 
 
 class _FunctionMeta(type):
@@ -369,73 +424,189 @@ class _FunctionMeta(type):
 
 
 class Function(metaclass=_FunctionMeta):
-    """torch.autograd.Function: subclass it with static ``forward(ctx, ...)`` and ``backward(ctx, ...)``."""
+    """torch.autograd.Function: subclass it with static ``forward(ctx, ...)`` and ``backward(ctx, ...)``.
+
+    The newer form, ``forward(*args)`` plus ``setup_context(ctx, inputs, output)``, works too.
+    """
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
     def backward(ctx, *grad_outputs):
-        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
-                                  "autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function to use it "
+            "with backward mode AD."
+        )
 
     vjp = backward
+
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        raise NotImplementedError("ember: forward-mode AD (Function.jvp) is not supported")
+
+    def __init__(self, *args, **kwargs):
+        import warnings
+
+        warnings.warn(
+            f"{type(self)} should not be instantiated. Methods on autograd functions are all static, so you should "
+            "invoke them on the class itself. Instantiating an autograd function will raise an error in a future "
+            "version of PyTorch.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(
+            "Legacy autograd function with non-static forward method is deprecated. Please use new-style autograd "
+            "function with static forward method. (Example: https://pytorch.org/docs/stable/autograd.html"
+            "#torch.autograd.Function)"
+        )
 
     @classmethod
     def apply(cls, *args, **kwargs):
         ctx = cls._backward_cls()
-        record = state.enabled and any(isinstance(a, _Tensor) and a._requires_grad for a in args)
+        is_t = tuple(isinstance(a, _Tensor) for a in args)
+        record = state.enabled and any(t and a._requires_grad for t, a in zip(is_t, args))
+        ctx.needs_input_grad = tuple(record and t and a._requires_grad for t, a in zip(is_t, args))
         with no_grad():
-            out = cls.forward(ctx, *args, **kwargs)
-        if not record:
-            return out
-        single = not isinstance(out, tuple)
-        outs = (out,) if single else out
-        ctx._seq = next(_seq)
-        ctx._next = tuple(_edge(a) if isinstance(a, _Tensor) and a._requires_grad else (None, 0) for a in args)
-        ctx.needs_input_grad = tuple(isinstance(a, _Tensor) and a._requires_grad for a in args)
-        ctx._in_meta = [(a._data.shape, a.dtype) if isinstance(a, _Tensor) and a._requires_grad else None
-                        for a in args]
-        ctx._versions = []
-        ctx._saved = ()
+            if _has_setup_context(cls):
+                out = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, out)
+            else:
+                out = cls.forward(ctx, *args, **kwargs)
         to_save = ctx.__dict__.pop("_to_save", ())
-        non_diff = {id(t) for t in ctx.__dict__.get("_non_diff", ())}
-        inputs_by_id = {id(a) for a in args if isinstance(a, _Tensor)}
-        result = []
-        meta = []
-        for i, o in enumerate(outs):
-            if isinstance(o, _Tensor):
-                if id(o) in inputs_by_id and id(o) not in {id(t) for t in ctx.__dict__.get("_dirty", ())}:
-                    o = o.view_as(o)  # torch: an input returned as is becomes a view with new history
-                if id(o) not in non_diff and o.dtype._cat >= 2:
-                    o._requires_grad = True
-                    o.grad_fn = ctx
-                    o._out_nr = i
-                meta.append((o._data.shape, o.dtype, o._data))
-            else:
-                meta.append(None)
+        if not record:
+            ctx._saved_t = tuple((1, t, None) for t in to_save)
+            return out
+        return _record_function(ctx, args, is_t, out, to_save)
+
+
+def _has_setup_context(cls) -> bool:
+    for k in cls.__mro__:
+        if "setup_context" in k.__dict__:
+            return k is not Function
+    return False
+
+
+def _record_function(ctx, args, is_t, out, to_save):
+    """Make node ``ctx`` the history of the outputs of a custom Function."""
+    from ..ops._inplace import rebase_history
+
+    single = not isinstance(out, tuple)
+    outs = (out,) if single else out
+    ctx._seq = next(_seq)
+    ctx._next = tuple(_edge(a) if t and a._requires_grad else (None, 0) for t, a in zip(is_t, args))
+    ctx._in_meta = [(a._data.shape, a.dtype) if t and a._requires_grad else None for t, a in zip(is_t, args)]
+    ctx._in_is_tensor = is_t
+    ctx._versions = ()
+    ctx._saved = ()
+    ctx._n_outputs = len(outs)
+    if _anomaly.enabled:
+        _anomaly.record(ctx)
+    dirty = {id(t) for t in ctx.__dict__.get("_dirty", ())}
+    non_diff = {id(t) for t in ctx.__dict__.get("_non_diff", ())}
+    inputs = {id(a) for a, t in zip(args, is_t) if t}
+    result, meta, out_ids = [], [], {}
+    for i, o in enumerate(outs):
+        if not isinstance(o, _Tensor):
+            meta.append(None)
             result.append(o)
-        ctx._out_meta = meta
-        ctx._saved_t = tuple(to_save)
-        vs = []
-        for t in to_save:
-            if isinstance(t, _Tensor):
-                if t._vc is None:
-                    t._vc = [0]
-                vs.append(t._vc[0])
-            else:
-                vs.append(None)
-        ctx._saved_v = vs
-        return result[0] if single else tuple(result)
+            continue
+        if id(o) in dirty:
+            if o._requires_grad and o.grad_fn is None:
+                raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+        elif id(o) in inputs:  # torch: an input returned as it is becomes a view of it with this node as history
+            v = _wrap(o._data)
+            _share_storage(v, o)
+            v.__dict__.pop("_vkind", None)
+            o = v
+        if id(o) in non_diff or o.dtype._cat < 2:
+            if id(o) in non_diff:
+                o._requires_grad = False
+        elif id(o) in dirty:
+            rebase_history(o, ctx, i)
+            out_ids[id(o)] = i
+        else:
+            o._requires_grad = True
+            o.grad_fn = ctx
+            o._out_nr = i
+            if o._base is not None:
+                o._gv = o._vc[0] if o._vc is not None else 0
+            out_ids[id(o)] = i
+        meta.append((o._data.shape, o.dtype, o._data))
+        result.append(o)
+    ctx._out_meta = meta
+    saved = []
+    for t in to_save:
+        if t is None or not isinstance(t, _Tensor):
+            saved.append((1, t, None))
+        elif id(t) in out_ids and id(t) not in inputs:  # an output: saved without keeping it alive
+            vc = t._vc
+            if vc is None:
+                vc = t._vc = [0]
+            saved.append((0, (t._data, vc, vc[0], out_ids[id(t)]), None))
+        else:
+            if t._vc is None:
+                t._vc = [0]
+            saved.append((1, t, t._vc[0]))
+    ctx._saved_t = tuple(saved)
+    return result[0] if single else tuple(result)
 
 
 class InplaceFunction(Function):
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+
+class NestedIOFunction(Function):
     pass
 
 
+class _DelayedError(Op):
+    """Identity whose backward raises: marks the gradients a once_differentiable backward computed."""
+
+    grad_fn = "DelayedError"
+
+    @staticmethod
+    def forward(ctx, x):
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("trying to differentiate twice a function that was marked with @once_differentiable")
+
+
 def once_differentiable(fn):
-    return fn
+    """Run a custom Function's backward under no_grad; differentiating its result again raises."""
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with no_grad():
+            outputs = fn(ctx, *args)
+        if not state.enabled or not any(isinstance(a, _Tensor) and a._requires_grad for a in args):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        wrapped = tuple(
+            _DelayedError.apply(_with_grad(o)) if isinstance(o, _Tensor) and o.dtype._cat >= 2 else o for o in outs
+        )
+        return wrapped[0] if single else wrapped
+
+    return wrapper
+
+
+def _with_grad(t):
+    """A tensor sharing ``t``'s array that requires grad, so _DelayedError records a node."""
+    r = _wrap(t._data)
+    r._requires_grad = True
+    return r
 
 
 # set by ember._tensor at import (avoids an import cycle)
@@ -446,3 +617,6 @@ _wrap = None
 def _bind(tensor_cls, wrap):
     global _Tensor, _wrap
     _Tensor, _wrap = tensor_cls, wrap
+
+
+from .anomaly_mode import state as _anomaly  # noqa: E402

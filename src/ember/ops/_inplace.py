@@ -4,20 +4,56 @@ The op is computed out of place, then written into the tensor's own array, so th
 its memory (and every view of it) keep their identity, and the version counter is bumped.
 Under autograd the tensor takes the new node as its history; the node computed on a snapshot
 of the old values, so its backward stays correct.
+
+An in-place op on a view of a tensor in the graph rebases the history of the view's base, as
+torch does: the base gets a ``CopySlices`` node (the old base with the view's region replaced
+by the op's result) and the view becomes ``AsStridedBackward0`` of the new base. Other views of
+the same storage notice the write through the version counter and are regenerated the same way
+the next time autograd reads their history (``autograd.function._edge``).
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import _dtype as D
 from .._tensor import Tensor, _new
+from ..autograd import function as _function
+from ..autograd.function import Op, _edge, _seq, accumulate_node
 from ..autograd.grad_mode import state
+from ..backend import array_module
 
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
+_VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+_NO_GRAD_VIEW = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use "
+    "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the "
+    "inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if "
+    "you want the inplace to be tracked)."
+)
+
+
+def _diff_base(self: Tensor):
+    """The base whose history an in-place write on ``self`` must rebase, or None (not a differentiable view)."""
+    base = self._base
+    if base is None or "_vkind" in self.__dict__:
+        return None
+    return base
 
 
 def check_leaf(self: Tensor) -> None:
-    if self._requires_grad and self.grad_fn is None and state.enabled:
+    """Raise torch's error when an in-place op on ``self`` would be recorded but may not be."""
+    if not state.enabled:
+        return
+    if self._requires_grad and self.grad_fn is None:
         raise RuntimeError(_LEAF)
+    base = self._base
+    if base is not None:
+        kind = self.__dict__.get("_vkind")
+        if kind == "no_grad":
+            raise RuntimeError(_NO_GRAD_VIEW)
+        if kind is None and base._requires_grad and base.grad_fn is None:
+            raise RuntimeError(_VIEW_OF_LEAF)
 
 
 def will_record(self: Tensor, others) -> bool:
@@ -33,10 +69,11 @@ def snapshot(self: Tensor) -> Tensor:
     old = _new(Tensor)
     old._data = self._data.copy()
     old.dtype = self.dtype
-    if self.grad_fn is not None:  # (a leaf that requires grad never gets here: check_leaf)
+    if self._requires_grad:  # (a leaf that requires grad never gets here: check_leaf)
+        fn, nr = _edge(self)
         old._requires_grad = True
-        old.grad_fn = self.grad_fn
-        old._out_nr = self._out_nr
+        old.grad_fn = fn
+        old._out_nr = nr
     return old
 
 
@@ -53,7 +90,7 @@ def assign(self: Tensor, result: Tensor) -> Tensor:
     xp_self = self._data
     if result._data.shape != xp_self.shape:
         try:
-            bshape = __import__("numpy").broadcast_shapes(result._data.shape, xp_self.shape)
+            bshape = np.broadcast_shapes(result._data.shape, xp_self.shape)
         except ValueError:
             bshape = None
         if bshape != xp_self.shape:
@@ -62,19 +99,153 @@ def assign(self: Tensor, result: Tensor) -> Tensor:
                 f"[{', '.join(map(str, bshape or result._data.shape))}]"
             )
     if not xp_self.flags.writeable:
-        raise RuntimeError("unsupported operation: the tensor's memory is read-only (an expanded view?)")
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation."
+        )
     xp_self[...] = result._data
     self._bump()
     if result.grad_fn is not None:
-        if self._base is not None and (self._base._requires_grad or result._requires_grad):
-            raise NotImplementedError(
-                "ember: an in-place op on a view of a tensor that requires grad is not supported yet "
-                "(autograd issue: CopySlices); apply the op out of place instead"
-            )
-        self.grad_fn = result.grad_fn
-        self._out_nr = result._out_nr
-        self._requires_grad = True
+        rebase_history(self, result.grad_fn, result._out_nr, result)
     return self
+
+
+def rebase_history(self: Tensor, fn, out_nr: int, result: Tensor | None = None) -> None:
+    """Make node ``fn`` (output ``out_nr``) the history of ``self``, just written in place."""
+    base = _diff_base(self)
+    if base is None:
+        self.grad_fn = fn
+        self._out_nr = out_nr
+        self._requires_grad = True
+        return
+    # torch's CopySlices: new base = old base with the view's region replaced by the op's result
+    pos = _positions(base._data, self._data)
+    cs = CopySlices._node()
+    cs._seq = next(_seq)
+    cs.pos, cs.view_shape, cs.base_shape = pos, self._data.shape, base._data.shape
+    base_edge = _edge(base) if base.grad_fn is not None else (None, 0)
+    if result is not None:
+        rmeta = (result._data.shape, result.dtype)
+    else:
+        rmeta = (self._data.shape, self.dtype)
+    cs._next = (base_edge, (fn, out_nr))
+    cs.needs_input_grad = (base_edge[0] is not None, True)
+    cs._in_meta = [(base._data.shape, base.dtype) if base_edge[0] is not None else None, rmeta]
+    cs._saved, cs._versions = (), ()
+    base.grad_fn = cs
+    base._out_nr = 0
+    base._requires_grad = True
+    _as_strided_history(self, base, pos)
+
+
+def _as_strided_history(view: Tensor, base: Tensor, pos) -> None:
+    node = AsStrided._node()
+    node._seq = next(_seq)
+    node.pos, node.base_shape = pos, base._data.shape
+    node._next = (_edge(base),)
+    node.needs_input_grad = (True,)
+    node._in_meta = [(base._data.shape, base.dtype)]
+    node._saved, node._versions = (), ()
+    view.grad_fn = node
+    view._out_nr = 0
+    view._requires_grad = True
+    view._gv = view._vc[0]
+
+
+def _regen_view(view: Tensor):
+    """Give a view whose storage was written since its grad_fn was set the history of its base now."""
+    base = view._base
+    if base._requires_grad:
+        if base.grad_fn is None:
+            accumulate_node(base)
+        _as_strided_history(view, base, _positions(base._data, view._data))
+    else:
+        view.__dict__.pop("_gv", None)
+    return view.grad_fn
+
+
+_function._regen_view = _regen_view
+
+
+def _address(a) -> int:
+    return a.__array_interface__["data"][0] if type(a) is np.ndarray else a.data.ptr
+
+
+def _positions(base, view) -> np.ndarray:
+    """The flat (C-order) indices into ``base`` of each element of ``view``, an array viewing the same memory."""
+    item = base.itemsize
+    if view.itemsize != item or any(s < 0 for s in base.strides + view.strides):
+        raise NotImplementedError("ember: autograd through an in-place write to this kind of view is not supported")
+    bst = [s // item for s in base.strides]
+    extent = 1 + sum((n - 1) * s for n, s in zip(base.shape, bst)) if base.size else 0
+    buf = np.full(max(extent, 1), -1, dtype=np.int64)
+    as_strided = np.lib.stride_tricks.as_strided
+    as_strided(buf, base.shape, [s * 8 for s in bst])[...] = np.arange(base.size).reshape(base.shape)
+    off = (_address(view) - _address(base)) // item
+    return as_strided(buf[off:], view.shape, [s // item * 8 for s in view.strides]).copy()
+
+
+class AsStrided(Op):
+    """out = base.flatten()[pos]: the history of a view rebuilt from its base (torch's AsStridedBackward0)."""
+
+    grad_fn = "AsStridedBackward0"
+
+    @staticmethod
+    def forward(ctx, x, pos):
+        ctx.pos, ctx.base_shape = pos, x.shape
+        return x.reshape(-1)[array_module(x).asarray(pos)]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return AsStridedScatter.apply(grad, pos=ctx.pos, base_shape=ctx.base_shape)
+
+
+class AsStridedScatter(Op):
+    """out = zeros(base_shape) with ``grad`` added at the flat positions ``pos``."""
+
+    grad_fn = "AsStridedScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, pos, base_shape):
+        ctx.pos = pos
+        xp = array_module(grad)
+        out = xp.zeros(int(np.prod(base_shape)), dtype=grad.dtype)
+        xp.add.at(out, xp.asarray(pos).reshape(-1), grad.reshape(-1))
+        return out.reshape(base_shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return AsStrided.apply(grad, pos=ctx.pos)
+
+
+class CopySlices(Op):
+    """out = base with the flat positions ``pos`` replaced by ``value`` (the history of an in-place write)."""
+
+    grad_fn = "CopySlices"
+
+    @staticmethod
+    def backward(ctx, grad):
+        n = ctx.needs_input_grad
+        grad_base = ZeroAt.apply(grad, pos=ctx.pos) if n[0] else None
+        grad_value = AsStrided.apply(grad, pos=ctx.pos) if n[1] else None
+        return grad_base, grad_value
+
+
+class ZeroAt(Op):
+    """out = x with zeros at the flat positions ``pos``."""
+
+    grad_fn = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, x, pos):
+        ctx.pos = pos
+        out = x.copy()
+        out.reshape(-1)[array_module(x).asarray(pos).reshape(-1)] = 0
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ZeroAt.apply(grad, pos=ctx.pos)
 
 
 def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
