@@ -1,0 +1,156 @@
+"""Sorting and selection (ops/sort.py) and the named-tuple results, against torch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from check import errors, forward, grads, numeric_gradcheck
+from harness_ops import INTS, Error, Row, Sample, error_cases, forward_cases, grad_cases, make
+
+import ember
+
+torch = pytest.importorskip("torch")
+
+
+def distinct(shape, dtype="float32"):
+    """Values without ties (tie order of topk/kthvalue/median is not specified by torch)."""
+    n = int(np.prod(shape))
+    rng = np.random.default_rng(n * 7 + len(shape))
+    return (rng.permutation(n).reshape(shape) - n // 2).astype(dtype) / (1 if dtype in INTS else 4)
+
+
+def ties(dtype="float32"):
+    return np.array([[2, 1, 2, 0, 1, 2], [5, 5, 5, 1, 1, 0]], dtype=dtype)
+
+
+def sort_samples(dtype):
+    yield Sample(distinct((3, 5), dtype))
+    yield Sample(distinct((3, 5), dtype), 0, note="dim0")
+    yield Sample(distinct((2, 3, 4), dtype), dim=1, descending=True, note="descending")
+    yield Sample(ties(dtype), stable=True, note="stable ties")
+    yield Sample(ties(dtype), stable=True, descending=True, note="stable ties descending")
+    yield Sample(distinct((4, 3), dtype).T, note="transposed")
+    yield Sample(make((), dtype), note="0-d")
+    yield Sample(make((0, 3), dtype), note="empty")
+    if dtype == "float32":
+        yield Sample(np.array([1.0, np.nan, -np.inf, np.inf, 0.0, np.nan], np.float32), note="nan last")
+        yield Sample(np.array([1.0, np.nan, -np.inf, np.inf, 0.0], np.float32), descending=True, stable=True,
+                     note="nan first descending")
+
+
+def grad_sort(dtype):
+    yield Sample(distinct((3, 5), dtype))
+    yield Sample(distinct((2, 3, 4), dtype), dim=1, descending=True, note="descending")
+
+
+def topk_samples(dtype):
+    yield Sample(distinct((3, 5), dtype), 2)
+    yield Sample(distinct((3, 5), dtype), 1, dim=0, note="dim0")
+    yield Sample(distinct((3, 5), dtype), 3, largest=False, note="smallest")
+    yield Sample(distinct((7,), dtype), 7, note="all")
+    yield Sample(distinct((7,), dtype), 0, note="k0")
+
+
+def kth_samples(dtype):
+    yield Sample(distinct((3, 5), dtype), 2)
+    yield Sample(distinct((3, 5), dtype), 1, dim=0, note="dim0")
+    yield Sample(distinct((3, 5), dtype), 3, 1, True, note="keepdim")
+    yield Sample(distinct((4,), dtype), 4, note="last")
+
+
+def unique_samples(dtype):
+    a = np.array([3, 1, 1, 2, 3, 3, 0], dtype=dtype)
+    yield Sample(a)
+    yield Sample(a, return_inverse=True, return_counts=True, note="inverse counts")
+    yield Sample(np.array([[1, 2], [1, 2], [0, 5]], dtype=dtype), dim=0, return_inverse=True, return_counts=True,
+                 note="dim0")
+    yield Sample(np.array([[1, 2, 1], [3, 4, 3]], dtype=dtype), dim=1, note="dim1")
+    yield Sample(np.zeros((0,), dtype=dtype), note="empty")
+
+
+def consecutive_samples(dtype):
+    a = np.array([1, 1, 2, 2, 3, 1, 1, 2], dtype=dtype)
+    yield Sample(a)
+    yield Sample(a, return_inverse=True, return_counts=True, note="inverse counts")
+    yield Sample(np.array([[1, 1, 2], [1, 1, 3]], dtype=dtype), dim=1, return_counts=True, note="dim1")
+
+
+def call_named(name):
+    """Call lib.<name> and return (values, indices) plus the repr, so the named tuple's print is compared."""
+    def call(lib, *a, **k):
+        r = getattr(lib, name)(*a, **k)
+        return tuple(r) + (repr(r).replace("torch.return_types", "RT"),)
+    return call
+
+
+ROWS = [
+    Row("sort", sort_samples, dtypes=("float32", "int64", "float64"), call=call_named("sort"), grad=True,
+        grad_samples=grad_sort, errors=[Error(Sample(make((2, 3)), 2), IndexError)]),
+    Row("sort", lambda d: [Sample(ties("bool") > 0), Sample(ties("uint8"), descending=True, stable=True)],
+        id="sort bool uint8"),
+    Row("argsort", sort_samples, dtypes=("float32", "int64"),
+        call=lambda lib, x, *a, **k: lib.argsort(x, **({"dim": a[0]} if a else {}), **{**k, "stable": True})),
+    Row("msort", lambda d: [Sample(distinct((3, 4), d)), Sample(ties(d))], dtypes=("float32", "int32"), grad=True),
+    Row("topk", topk_samples, dtypes=("float32", "int64"), call=call_named("topk"), grad=True,
+        errors=[Error(Sample(make((2, 3)), 4), RuntimeError)]),
+    Row("kthvalue", kth_samples, dtypes=("float32", "int64"), call=call_named("kthvalue"), grad=True,
+        errors=[Error(Sample(make((2, 3)), 4), RuntimeError), Error(Sample(make((2, 3)), 0), RuntimeError)]),
+    Row("unique", unique_samples, dtypes=("int64", "float32")),
+    Row("unique_consecutive", consecutive_samples, dtypes=("int64", "float32")),
+    Row("bincount", lambda d: [Sample(np.array([0, 1, 1, 3, 3, 3])), Sample(np.array([2, 0]), minlength=5),
+                               Sample(np.array([0, 1, 1]), np.array([0.5, 1.0, 2.0], np.float32)),
+                               Sample(np.array([0, 1, 1]), np.array([0.5, 1.0, 2.0])),
+                               Sample(np.zeros(0, np.int64))],
+        errors=[Error(Sample(np.array([-1, 2])), RuntimeError), Error(Sample(np.array([[1]])), RuntimeError)]),
+    Row("histc", lambda d: [Sample(np.array([[2.0, 4, 4, 4], [5, 5, 7, 9]], d), bins=4, min=0, max=10),
+                            Sample(np.array([1.0, 2, 1, 2.5], d), bins=4),
+                            Sample(np.array([-1.0, 0, 10, 11], d), bins=5, min=0, max=10)],
+        dtypes=("float32", "float64"), errors=[Error(Sample(np.array([1, 2])), NotImplementedError)]),
+    Row("searchsorted", lambda d: [
+        Sample(np.array([1, 3, 5, 7, 9], d), np.array([[3, 6, 9], [3, 6, 9]], d)),
+        Sample(np.array([1, 3, 5, 7, 9], d), np.array([3, 6, 9], d), right=True),
+        Sample(np.array([[1, 3, 5], [2, 4, 6]], d), np.array([[3, 6], [1, 7]], d)),
+        Sample(np.array([1, 3, 5], d), np.array([3, 4], d), out_int32=True)], dtypes=("float32", "int64")),
+    Row("bucketize", lambda d: [Sample(np.array([[3, 6, 9], [3, 6, 9]], d), np.array([1, 3, 5, 7, 9], d)),
+                                Sample(np.array([3, 6, 9], d), np.array([1, 3, 5, 7, 9], d), right=True)],
+        dtypes=("float32", "int64")),
+]
+
+
+@pytest.mark.parametrize("row, dtype, sample", forward_cases(ROWS))
+def test_forward_matches_torch(row, dtype, sample):
+    forward(torch, row, sample)
+
+
+@pytest.mark.parametrize("row, dtype, sample", grad_cases(ROWS))
+def test_grads_match_torch(row, dtype, sample, request):
+    grads(torch, row, sample, request.node.callspec.id)
+
+
+@pytest.mark.parametrize("row, dtype, sample", [c for c in grad_cases(ROWS) if c.id.endswith("-0")])
+def test_gradcheck_finite_differences(row, dtype, sample):
+    numeric_gradcheck(row, sample)
+
+
+@pytest.mark.parametrize("row, err", error_cases(ROWS))
+def test_errors_match_torch(row, err):
+    errors(torch, row, err)
+
+
+def test_return_type_repr_and_fields():
+    r = ember.sort(ember.tensor([3.0, 1.0, 2.0]))
+    assert repr(r) == repr(torch.sort(torch.tensor([3.0, 1.0, 2.0])))
+    assert r.values is r[0] and r.indices is r[1]
+    values, indices = r
+    assert isinstance(r, tuple) and type(r).__name__ == "sort"
+    assert str(type(r)) == "<class 'torch.return_types.sort'>"
+    m = ember.max(ember.tensor([[1.0, 5.0], [4.0, 2.0]]), dim=1)
+    assert repr(m) == repr(torch.max(torch.tensor([[1.0, 5.0], [4.0, 2.0]]), dim=1))
+
+
+def test_return_types_pickle():
+    import pickle
+
+    r = ember.topk(ember.tensor([1.0, 3.0, 2.0]), 2)
+    r2 = pickle.loads(pickle.dumps(r))
+    assert type(r2) is type(r) and r2.values.tolist() == [3.0, 2.0]
