@@ -186,8 +186,10 @@ def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
 def scalar_dtype(value) -> dtype:
     """The dtype torch gives a Python scalar taking part in an op (a "weak" type)."""
     t = type(value)
-    if t is builtins.bool or t is np.bool_:
+    if t is builtins.bool:
         return bool
+    if t is np.bool_:  # torch: a NumPy bool scalar takes part as a Python float (int8 tensor * np.True_ is float32)
+        return _default[0]
     if t is builtins.int:
         return int64
     if t is builtins.float:

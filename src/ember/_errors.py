@@ -27,3 +27,10 @@ def shape_invalid(shape, numel: int) -> RuntimeError:
 
 def only_one_element() -> RuntimeError:
     return RuntimeError("a Tensor with 2 elements cannot be converted to Scalar")
+
+
+def not_implemented_for(kernel: str, dtype) -> NotImplementedError:
+    """torch's refusal of a dtype by a kernel: ``"abs_cpu" not implemented for 'Bool'``."""
+    from ._dtype import dtype_name_cap
+
+    return NotImplementedError(f'"{kernel}" not implemented for \'{dtype_name_cap(dtype)}\'')

@@ -53,14 +53,14 @@ class Binary(Op):
                 xa = xa.astype(npdt)
             record = a._requires_grad
         else:
-            xa = a if isinstance(a, (int, float, bool, complex)) else _scalar(a, npdt)
+            xa = a if type(a) in _PY_SCALARS else _scalar(a, npdt)
         if isinstance(b, Tensor):
             xb = b._data
             if xb.dtype != npdt:
                 xb = xb.astype(npdt)
             record = record or b._requires_grad
         else:
-            xb = b if isinstance(b, (int, float, bool, complex)) else _scalar(b, npdt)
+            xb = b if type(b) in _PY_SCALARS else _scalar(b, npdt)
         if type(xa) is not np.ndarray or type(xb) is not np.ndarray:
             _check_device(a, b)
         try:
@@ -71,9 +71,16 @@ class Binary(Op):
             raise
 
 
+# exact types: a NumPy scalar (np.float64 subclasses float) would make NumPy compute in its own dtype
+_PY_SCALARS = frozenset((int, float, bool, complex))
+
+
 def _scalar(x, npdt):
     if isinstance(x, np.generic):
         return x.item()
+    for t in (int, float, complex):  # a subclass (np.float64 is handled above, IntEnum here) as its base type
+        if isinstance(x, t):
+            return t(x)
     raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
 
 

@@ -116,7 +116,7 @@ class DivMode(Binary):
                 if _is_int(a, b):
                     _check_int_zero_div(b)
                     return xp.floor_divide(a, b)
-                return xp.floor(xp.true_divide(a, b))
+                return _floor_divide_float(xp, a, b)
             if _is_int(a, b):
                 _check_int_zero_div(b)
                 q = xp.floor_divide(a, b)
@@ -126,7 +126,27 @@ class DivMode(Binary):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, None
+        n = ctx.needs_input_grad  # torch: zero gradients for both operands
+        return (grad * 0 if n[0] else None), (grad * 0 if n[1] else None)
+
+
+def _floor_divide_float(xp, a, b):
+    # torch (and Python's float //): from fmod, so inf // 2.5 is nan and -0.0 // 1 keeps its sign
+    dt = a.dtype if hasattr(a, "shape") else b.dtype  # the one array holds the result dtype
+    a, b = xp.asarray(a, dtype=dt), xp.asarray(b, dtype=dt)
+    mod = xp.fmod(a, b)
+    div = (a - mod) / b
+    div = xp.where((mod != 0) & ((b < 0) != (mod < 0)), div - 1, div)
+    floor = xp.floor(div)
+    floor = xp.where(div - floor > 0.5, floor + 1, floor)
+    out = xp.where(div != 0, floor, xp.copysign(xp.zeros_like(div), a / b))
+    return xp.where(b == 0, a / b, out).astype(div.dtype, copy=False)
+
+
+def _remainder_float(xp, a, b):
+    # torch: fmod, then move into the divisor's sign; a zero result keeps fmod's sign (-0.0 % 1 is -0.0)
+    mod = xp.fmod(a, b)
+    return xp.where((mod != 0) & ((xp.asarray(b) < 0) != (mod < 0)), mod + b, mod)
 
 
 class Remainder(Binary):
@@ -138,8 +158,9 @@ class Remainder(Binary):
     def forward(ctx, a, b):
         if _is_int(a, b):
             _check_int_zero_div(b)
-        with np.errstate(divide="ignore", invalid="ignore"):
             return _xp(a, b).remainder(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _remainder_float(_xp(a, b), a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -180,7 +201,16 @@ class Pow(Binary):
     def forward(ctx, a, b):
         xp = _xp(a, b)
         if _is_int(a, b) and np.any(np.asarray(b) < 0):
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+            if not hasattr(b, "shape"):
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
+            # torch: a negative exponent tensor gives 1 for base 1, +-1 for base -1 and 0 otherwise
+            dt = b.dtype if hasattr(b, "shape") else a.dtype
+            a, b = xp.broadcast_arrays(xp.asarray(a, dtype=dt), xp.asarray(b, dtype=dt))
+            neg = b < 0
+            out = xp.power(a, xp.where(neg, 0, b))
+            one = xp.ones_like(out)
+            small = xp.where(a == 1, one, xp.where(a == -1, xp.where(b % 2 == 0, one, -one), 0 * one))
+            return xp.where(neg, small, out)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return xp.power(a, b)
 

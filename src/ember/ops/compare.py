@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dtype as D
+from .._errors import not_implemented_for
 from .._tensor import Tensor
 from ._binary import Binary
 from ._inplace import inplace
@@ -65,11 +67,9 @@ def _bitwise(name, ufunc):
 
 
 def _int_only(ufunc, a, b, name):
-    for x in (a, b):
+    for x in (a, b):  # operands arrive cast to the result dtype: one float means both are
         if hasattr(x, "dtype") and x.dtype.kind in "fc":
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'{"Float" if x.dtype == np.float32 else "Double"}\'')
-        if isinstance(x, float):
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'Float\'')
+            raise not_implemented_for(f"{name}_cpu", D.from_numpy_dtype(x.dtype))
     return ufunc(a, b)
 
 
@@ -80,8 +80,14 @@ bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 
 def bitwise_not(input, *, out=None):
     if input.dtype.is_floating_point or input.dtype.is_complex:
-        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+        raise not_implemented_for("bitwise_not_cpu", input.dtype)
     return Tensor._from(np.invert(input._data) if input._data.dtype != np.bool_ else ~input._data, input.dtype)
+
+
+def _invert(self):
+    if self.dtype._cat >= 2:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return bitwise_not(self)
 
 
 def logical_not(input, *, out=None):
@@ -136,7 +142,7 @@ _METHODS = {
     "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
     "logical_and": logical_and, "logical_or": logical_or, "logical_xor": logical_xor, "logical_not": logical_not,
     "bitwise_and": bitwise_and, "bitwise_or": bitwise_or, "bitwise_xor": bitwise_xor, "bitwise_not": bitwise_not,
-    "__and__": bitwise_and, "__or__": bitwise_or, "__xor__": bitwise_xor, "__invert__": bitwise_not,
+    "__and__": bitwise_and, "__or__": bitwise_or, "__xor__": bitwise_xor, "__invert__": _invert,
     "__rand__": bitwise_and, "__ror__": bitwise_or, "__rxor__": bitwise_xor,
     "__iand__": lambda self, o: inplace(self, bitwise_and, o),
     "__ior__": lambda self, o: inplace(self, bitwise_or, o),

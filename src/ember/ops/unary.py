@@ -12,33 +12,44 @@ import math
 import numpy as np
 
 from .. import _dtype as D
+from .._errors import not_implemented_for
 from .._tensor import Tensor
 from ..autograd.function import Op, _run
 from ._inplace import inplace
 
 
-def _erfinv(xp, x):
-    from ._special import erfinv
+def _special(name, fix=None):
+    """A function of ops/_special.py on any shape (it is elementwise on 1-d arrays), with ``fix`` for edge values."""
 
-    return erfinv(xp, x)
+    def f(xp, x):
+        from . import _special as sp
 
+        flat = x.reshape(-1)
+        safe = flat if fix is None else xp.where(xp.isfinite(flat), flat, 0.5).astype(flat.dtype, copy=False)
+        y = xp.asarray(getattr(sp, name)(xp, safe)).astype(x.dtype, copy=False)
+        if fix is not None:
+            y = fix(xp, flat, y)
+        return y.reshape(x.shape)
 
-def _erf(xp, x):
-    from ._special import erf
-
-    return erf(xp, x)
-
-
-def _lgamma(xp, x):
-    from ._special import lgamma
-
-    return lgamma(xp, x)
+    return f
 
 
-def _digamma(xp, x):
-    from ._special import digamma
+def _nonfinite(xp, x, y, at_inf, at_minus_inf):
+    y = xp.where(xp.isnan(x), x, y)
+    y = xp.where(xp.isposinf(x), at_inf, y)
+    return xp.where(xp.isneginf(x), at_minus_inf, y).astype(x.dtype, copy=False)
 
-    return digamma(xp, x)
+
+def _digamma_fix(xp, x, y):
+    y = _nonfinite(xp, x, y, math.inf, math.nan)
+    # torch: digamma(+-0) is -+inf (copysign(inf, -x)); the other non-positive integers give nan
+    return xp.where(x == 0, xp.copysign(xp.asarray(math.inf, dtype=x.dtype), -x), y).astype(x.dtype, copy=False)
+
+
+_erfinv = _special("erfinv")
+_erf = _special("erf", lambda xp, x, y: _nonfinite(xp, x, y, 1.0, -1.0))
+_lgamma = _special("lgamma", lambda xp, x, y: _nonfinite(xp, x, y, math.inf, math.inf))
+_digamma = _special("digamma", _digamma_fix)
 
 
 def _sigmoid(xp, x):
@@ -50,6 +61,8 @@ def _sigmoid(xp, x):
 def _sign(xp, x):
     if x.dtype == np.bool_:
         return x.copy()
+    if x.dtype.kind == "f":  # torch: sign(nan) is 0 and sign(-0.0) is +0.0
+        return ((x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)) + 0
     return xp.sign(x)
 
 
@@ -63,16 +76,36 @@ def _rsqrt(xp, x):
 
 
 def _abs(xp, x):
-    return x.copy() if x.dtype == np.bool_ else xp.abs(x)
+    if x.dtype == np.bool_:
+        raise not_implemented_for("abs_cpu", D.bool)
+    return xp.abs(x)
 
 
-def _same_or(fn):
+def _same_or(fn, name):
     def f(xp, x):
-        if x.dtype.kind in "iub":
+        if x.dtype == np.bool_:
+            raise not_implemented_for(f"{name}_vml_cpu", D.bool)
+        if x.dtype.kind in "iu":
             return x.copy()
         return fn(xp, x)
 
     return f
+
+
+def _frac(xp, x):
+    if x.dtype.kind not in "fc":
+        raise not_implemented_for("frac_cpu", D.from_numpy_dtype(x.dtype))
+    return x - xp.trunc(x)
+
+
+def _square(xp, x):
+    return x.astype(np.int64) if x.dtype == np.bool_ else x * x  # torch: square is pow(x, 2); bool gives int64
+
+
+def _relu(xp, x):
+    if x.dtype == np.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return xp.where(x < 0, xp.zeros((), x.dtype), x)  # torch: relu(-0.0) is -0.0, relu(nan) is nan
 
 
 _SQRT_PI = 2 / math.sqrt(math.pi)
@@ -108,15 +141,15 @@ UNARY = [
     ("lgamma",    "float", _lgamma,                                        lambda g, x, y: g * x.digamma(),                 "x"),
     ("digamma",   "float", _digamma,                                       None,                                            "x"),
     ("reciprocal", "float", lambda xp, x: xp.reciprocal(x),                lambda g, x, y: -g * y * y,                      "y"),
-    ("abs",       "same",  _abs,                                           lambda g, x, y: g * x.sgn(),                     "x"),
+    ("abs",       "real",  _abs,                                           lambda g, x, y: g * x.sgn(),                     "x"),
     ("sign",      "same",  _sign,                                          lambda g, x, y: g * 0,                           ""),
     ("sgn",       "same",  _sign,                                          lambda g, x, y: g * 0,                           ""),
-    ("floor",     "same",  _same_or(lambda xp, x: xp.floor(x)),            lambda g, x, y: g * 0,                           ""),
-    ("ceil",      "same",  _same_or(lambda xp, x: xp.ceil(x)),             lambda g, x, y: g * 0,                           ""),
-    ("trunc",     "same",  _same_or(lambda xp, x: xp.trunc(x)),            lambda g, x, y: g * 0,                           ""),
-    ("frac",      "same",  lambda xp, x: x - xp.trunc(x),                  lambda g, x, y: g,                               ""),
-    ("square",    "same",  lambda xp, x: x * x,                            lambda g, x, y: g * 2 * x,                       "x"),
-    ("relu",      "same",  lambda xp, x: xp.maximum(x, 0),                 lambda g, x, y: g * (y > 0),                     "y"),
+    ("floor",     "same",  _same_or(lambda xp, x: xp.floor(x), "floor"),           lambda g, x, y: g * 0,                           ""),
+    ("ceil",      "same",  _same_or(lambda xp, x: xp.ceil(x), "ceil"),            lambda g, x, y: g * 0,                           ""),
+    ("trunc",     "same",  _same_or(lambda xp, x: xp.trunc(x), "trunc"),           lambda g, x, y: g * 0,                           ""),
+    ("frac",      "same",  _frac,                                           lambda g, x, y: g,                               ""),
+    ("square",    "sq",    _square,                                        lambda g, x, y: g * 2 * x,                       "x"),
+    ("relu",      "same",  _relu,                                          lambda g, x, y: g * (y > 0),                     "y"),
 ]
 # fmt: on
 _GRAD_FN_NAMES = {"relu": "ReluBackward0", "square": "PowBackward0", "sgn": "SgnBackward0"}
@@ -133,6 +166,8 @@ def _make(name, kind, fwd, bwd, uses):
             y = fwd(xp, x)
         if kind == "same" and y.dtype != x.dtype:
             y = y.astype(x.dtype)
+        elif kind == "real" and x.dtype.kind == "c":  # torch: abs of a complex tensor is real
+            y = y.real.astype(x.real.dtype, copy=False)
         return y
 
     def backward(ctx, grad):
