@@ -35,6 +35,19 @@ ERRORS = [
     ("adam beta1",         lambda lib: lib.optim.Adam(_params(lib), betas=(0.9, -0.1))),
     ("adam wd",            lambda lib: lib.optim.Adam(_params(lib), weight_decay=-0.1)),
     ("adamw beta1",        lambda lib: lib.optim.AdamW(_params(lib), betas=(0.9, 1.5))),
+    ("adagrad lr_decay",   lambda lib: lib.optim.Adagrad(_params(lib), lr_decay=-1)),
+    ("adagrad init acc",   lambda lib: lib.optim.Adagrad(_params(lib), initial_accumulator_value=-1)),
+    ("adagrad eps",        lambda lib: lib.optim.Adagrad(_params(lib), eps=-1)),
+    ("adadelta rho",       lambda lib: lib.optim.Adadelta(_params(lib), rho=1.5)),
+    ("adadelta lr",        lambda lib: lib.optim.Adadelta(_params(lib), lr=-1)),
+    ("adamax beta",        lambda lib: lib.optim.Adamax(_params(lib), betas=(0.9, 1.0))),
+    ("rmsprop alpha",      lambda lib: lib.optim.RMSprop(_params(lib), alpha=-0.1)),
+    ("rmsprop momentum",   lambda lib: lib.optim.RMSprop(_params(lib), momentum=-0.1)),
+    ("rprop etas",         lambda lib: lib.optim.Rprop(_params(lib), etas=(1.5, 1.2))),
+    ("nadam mom decay",    lambda lib: lib.optim.NAdam(_params(lib), momentum_decay=-1)),
+    ("radam beta",         lambda lib: lib.optim.RAdam(_params(lib), betas=(-0.1, 0.9))),
+    ("lbfgs lr",           lambda lib: lib.optim.LBFGS(_params(lib), lr=-1)),
+    ("lbfgs groups",       lambda lib: lib.optim.LBFGS([{"params": _params(lib)[:1]}, {"params": _params(lib)[1:]}])),
     ("non-leaf",           lambda lib: lib.optim.SGD([_params(lib)[0] * 2], lr=0.1)),
     ("not a tensor",       lambda lib: lib.optim.SGD([1.0], lr=0.1)),
     ("set of params",      lambda lib: lib.optim.SGD([{"params": set(_params(lib))}])),
@@ -94,7 +107,19 @@ def test_state_dict_layout_matches_torch():
 
 
 def test_default_options_fill_groups_like_torch():
-    for name in ("SGD", "Adam", "AdamW"):
+    for name in (
+        "SGD",
+        "Adam",
+        "AdamW",
+        "Adagrad",
+        "Adadelta",
+        "Adamax",
+        "RMSprop",
+        "Rprop",
+        "NAdam",
+        "RAdam",
+        "LBFGS",
+    ):
         kw = {"lr": 0.1} if name == "SGD" else {}
         t = getattr(torch.optim, name)(_params(torch), **kw)
         e = getattr(ember.optim, name)(_params(ember), **kw)

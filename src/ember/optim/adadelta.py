@@ -1,0 +1,104 @@
+"""Adadelta: step sizes from running averages of squared gradients and squared updates."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .optimizer import (
+    Optimizer,
+    _blocked,
+    _check_lr,
+    _closure_loss,
+    _fma,
+    _NoGrad,
+    _real,
+    _step_tensor,
+    _to_scalar,
+    _zeros_like,
+)
+
+__all__ = ["Adadelta"]
+
+
+class Adadelta(Optimizer):
+    """Implement Adadelta with torch's update order (``eps`` inside both square roots)."""
+
+    _setstate_defaults = ("foreach", "maximize", "differentiable", "capturable")
+
+    def __init__(
+        self,
+        params,
+        lr: float = 1.0,
+        rho: float = 0.9,
+        eps: float = 1e-6,
+        weight_decay: float = 0,
+        foreach: bool | None = None,
+        *,
+        capturable: bool = False,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ) -> None:
+        _check_lr(lr)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {
+            "lr": lr,
+            "rho": rho,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "maximize": maximize,
+            "capturable": capturable,
+            "foreach": foreach,
+            "differentiable": differentiable,
+        }
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """Perform a single optimization step; returns the closure's loss when one is given."""
+        loss = _closure_loss(closure)
+        with _NoGrad():
+            for group in self.param_groups:
+                lr, rho, eps = _to_scalar(group["lr"]), group["rho"], group["eps"]
+                wd, maximize = group["weight_decay"], group["maximize"]
+                for p in group["params"]:
+                    if p._grad is None:
+                        continue
+                    if p._grad.is_sparse:
+                        raise RuntimeError("Adadelta does not support sparse gradients")
+                    st = self.state[p]
+                    if len(st) == 0:
+                        st["step"] = _step_tensor()
+                        st["square_avg"] = _zeros_like(p)
+                        st["acc_delta"] = _zeros_like(p)
+                    st["step"]._data += 1
+                    arrays = (
+                        _real(p._data),
+                        _real(p._grad._data),
+                        _real(st["square_avg"]._data),
+                        _real(st["acc_delta"]._data),
+                    )
+                    _blocked(_adadelta_kernel, arrays, lr, rho, eps, wd, maximize)
+                    p._bump()
+        return loss
+
+
+def _adadelta_kernel(param, grad, square_avg, acc_delta, lr, rho, eps, wd, maximize):
+    if maximize:
+        grad = -grad
+    if wd != 0:
+        grad = _fma(wd, param, grad)
+    square_avg *= rho
+    _fma(grad * (1 - rho), grad, square_avg, out=square_avg)
+    std = square_avg + eps
+    np.sqrt(std, out=std)
+    delta = acc_delta + eps
+    np.sqrt(delta, out=delta)
+    delta /= std
+    delta *= grad
+    acc_delta *= rho
+    _fma(delta * (1 - rho), delta, acc_delta, out=acc_delta)
+    _fma(-lr, delta, param, out=param)  # torch: param.add_(delta, alpha=-lr)

@@ -1,0 +1,127 @@
+"""RAdam: Adam with a rectified adaptive learning rate (plain momentum SGD while the variance is untractable)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .optimizer import (
+    Optimizer,
+    _blocked,
+    _check_betas,
+    _check_lr,
+    _closure_loss,
+    _fma,
+    _lerp_,
+    _NoGrad,
+    _real,
+    _step_tensor,
+    _to_scalar,
+    _zeros_like,
+)
+
+__all__ = ["RAdam"]
+
+
+class RAdam(Optimizer):
+    """Implement RAdam with torch's update order."""
+
+    _setstate_defaults = ("foreach", "maximize", "differentiable", "decoupled_weight_decay", "capturable")
+
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        decoupled_weight_decay: bool = False,
+        *,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+    ) -> None:
+        _check_lr(lr)
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_betas(betas)
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "decoupled_weight_decay": decoupled_weight_decay,
+            "differentiable": differentiable,
+        }
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """Perform a single optimization step; returns the closure's loss when one is given."""
+        loss = _closure_loss(closure)
+        with _NoGrad():
+            for group in self.param_groups:
+                lr, (beta1, beta2) = _to_scalar(group["lr"]), group["betas"]
+                eps, wd = group["eps"], group["weight_decay"]
+                decoupled, maximize = group["decoupled_weight_decay"], group["maximize"]
+                for p in group["params"]:
+                    if p._grad is None:
+                        continue
+                    if p._grad.is_sparse:
+                        raise RuntimeError("RAdam does not support sparse gradients")
+                    st = self.state[p]
+                    if len(st) == 0:
+                        st["step"] = _step_tensor()
+                        st["exp_avg"] = _zeros_like(p)
+                        st["exp_avg_sq"] = _zeros_like(p)
+                    step_t = st["step"]._data
+                    step_t += 1
+                    step = float(step_t)
+                    bias_correction1 = 1 - beta1**step
+                    bias_correction2 = 1 - beta2**step
+                    rho_inf = 2 / (1 - beta2) - 1
+                    rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+                    rect = None
+                    if rho_t > 5.0:
+                        rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+                    arrays = (
+                        _real(p._data),
+                        _real(p._grad._data),
+                        _real(st["exp_avg"]._data),
+                        _real(st["exp_avg_sq"]._data),
+                    )
+                    _blocked(
+                        _radam_kernel, arrays, lr, beta1, beta2, eps, wd, decoupled, maximize,
+                        bias_correction1, bias_correction2, rect,
+                    )  # fmt: skip
+                    p._bump()
+        return loss
+
+
+def _radam_kernel(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, wd, decoupled, maximize,
+                  bias_correction1, bias_correction2, rect):  # fmt: skip
+    if maximize:
+        grad = -grad
+    if wd != 0:
+        if decoupled:
+            param *= 1 - lr * wd
+        else:
+            grad = _fma(wd, param, grad)
+    _lerp_(exp_avg, grad, 1 - beta1)
+    exp_avg_sq *= beta2
+    _fma(grad * (1 - beta2), grad, exp_avg_sq, out=exp_avg_sq)
+    update = exp_avg / bias_correction1
+    update *= lr
+    if rect is not None:
+        # torch: (bias_correction2 ** 0.5) / tensor is tensor.reciprocal() * scalar
+        adaptive = np.sqrt(exp_avg_sq)
+        adaptive += eps
+        np.reciprocal(adaptive, out=adaptive)
+        adaptive *= bias_correction2**0.5
+        update *= adaptive
+        update *= rect
+    param -= update  # torch: param.add_(update, alpha=-1.0)
