@@ -1,3 +1,823 @@
-"""torch.nn.functional: the math of the layers (modules hold state; F holds math)."""
+"""torch.nn.functional: the math of the layers (modules hold state; F holds math).
 
-from .functional_conv import *  # noqa: F401,F403  (conv, pooling, padding, interpolation: nn/functional_conv.py)
+Functions check their arguments (torch's errors) and call the ops in ``ember.ops.nn`` and the core op modules.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .. import _dtype as D
+from .._dims import wrap_dim
+from .._tensor import Tensor
+from ..autograd.grad_mode import no_grad
+from ..backend import array_module
+from ..ops import nn as _ops
+from ..ops._inplace import inplace
+from ..ops.linalg import Addmm
+
+__all__ = [
+    "linear", "bilinear", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "celu",
+    "gelu", "silu", "mish", "sigmoid", "tanh", "hardtanh", "hardtanh_", "hardswish", "hardsigmoid", "softplus",
+    "softsign", "tanhshrink", "threshold", "threshold_", "softmax", "log_softmax", "softmin", "prelu", "glu",
+    "logsigmoid", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
+    "one_hot", "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "cosine_embedding_loss",
+    "margin_ranking_loss", "triplet_margin_loss", "soft_margin_loss", "batch_norm", "layer_norm", "group_norm",
+    "instance_norm", "local_response_norm", "embedding", "embedding_bag", "normalize", "cosine_similarity",
+    "pairwise_distance", "hardshrink", "softshrink", "rms_norm",
+]
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduction(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = ("mean" if size_average else "sum") if reduce else "none"
+        warnings.warn("size_average and reduce args will be deprecated, please use reduction='"
+                      f"{reduction}' instead.", UserWarning, stacklevel=3)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+# ------------------------------------------------------------------------------------------- linear
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = input @ weight.T + bias, one fused GEMM (addmm) for any number of leading dimensions."""
+    wshape = weight._data.shape
+    ishape = input._data.shape
+    if weight.ndim != 2 or input.ndim == 0:
+        out = input.matmul(weight.t()) if weight.ndim == 2 else input.matmul(weight.t())
+        return out + bias if bias is not None else out
+    if ishape[-1] != wshape[1]:
+        rows = int(np.prod(ishape[:-1])) if input.ndim > 1 else 1
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{ishape[-1]} and "
+                           f"{wshape[1]}x{wshape[0]})")
+    if input.dtype is not weight.dtype:
+        from ..ops.linalg import _dtype_err
+
+        raise _dtype_err(input, weight)
+    if input.ndim == 2:
+        if bias is None:
+            return input.mm(weight.t())
+        return Addmm.apply(bias, input, weight.t(), beta=1, alpha=1)
+    if input.ndim == 1:
+        out = input.matmul(weight.t())
+        return out + bias if bias is not None else out
+    x2 = input.reshape(-1, ishape[-1])
+    out = x2.mm(weight.t()) if bias is None else Addmm.apply(bias, x2, weight.t(), beta=1, alpha=1)
+    return out.view(*ishape[:-1], wshape[0])
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y[..., o] = x1[..., i] W[o, i, j] x2[..., j] + b[o]."""
+    # (.., i) @ (o, i, j) -> (.., o, j), then contract j with x2
+    t = input1.unsqueeze(-2).unsqueeze(-2).matmul(weight).squeeze(-2)  # (.., o, j)
+    out = (t * input2.unsqueeze(-2)).sum(-1)
+    return out + bias if bias is not None else out
+
+
+# ------------------------------------------------------------------------------------------- activations
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0) element-wise."""
+    if inplace:
+        return relu_(input)
+    return input.relu()
+
+
+def relu_(input: Tensor) -> Tensor:
+    return input.relu_()
+
+
+def _maybe_inplace(input, fn, inplace_, *args, **kw):
+    if inplace_:
+        return inplace(input, lambda x: fn(x, *args, **kw))
+    return fn(input, *args, **kw)
+
+
+def _float_check(input, name):
+    if input.dtype._cat < 2:
+        raise NotImplementedError(f'"{name}" not implemented for \'{D.dtype_name_cap(input.dtype)}\'')
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _maybe_inplace(input, lambda x: _ops.Hardtanh.apply(x, lo=min_val, hi=max_val), inplace)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return hardtanh(input, min_val, max_val, True)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    return _maybe_inplace(input, lambda x: _ops.LeakyRelu.apply(x, slope=negative_slope), inplace)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return leaky_relu(input, negative_slope, True)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    return _maybe_inplace(input, lambda x: _ops.Elu.apply(x, alpha=alpha, scale=1.0, input_scale=1.0), inplace)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return elu(input, alpha, True)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    return _maybe_inplace(input, lambda x: _ops.Elu.apply(x, alpha=_ops._SELU_ALPHA, scale=_ops._SELU_SCALE,
+                                                          input_scale=1.0), inplace)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    return _maybe_inplace(input, lambda x: _ops.Celu.apply(x, alpha=alpha), inplace)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x); ``approximate='tanh'`` uses the tanh formula."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return _ops.Gelu.apply(input, approximate=approximate)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    return _maybe_inplace(input, lambda x: _ops.Silu.apply(x), inplace)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    return _maybe_inplace(input, lambda x: _ops.Mish.apply(x), inplace)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    return input.tanh()
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    return -softplus(-input)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    return _maybe_inplace(input, lambda x: _ops.Hardswish.apply(x), inplace)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    return _maybe_inplace(input, lambda x: _ops.Hardsigmoid.apply(x), inplace)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    return _ops.Softplus.apply(input, beta=beta, threshold=threshold)
+
+
+def softsign(input: Tensor) -> Tensor:
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    return input - input.tanh()
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    from ..ops.pointwise import where
+
+    return where(input.abs() > lambd, input, 0.0)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    from ..ops.pointwise import where
+
+    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, 0.0))
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    return _maybe_inplace(input, lambda x: _ops.Threshold.apply(x, threshold=threshold, value=value), inplace)
+
+
+def threshold_(input: Tensor, threshold_: float, value: float) -> Tensor:
+    return threshold(input, threshold_, value, True)
+
+
+def _softmax_dim(ndim: int) -> int:
+    warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as "
+                  "an argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim``, computed stably (max subtracted)."""
+    return _ops.softmax(input, _softmax_dim(input.ndim) if dim is None else dim, dtype)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """x - logsumexp(x) along ``dim`` (stable)."""
+    return _ops.log_softmax(input, _softmax_dim(input.ndim) if dim is None else dim, dtype)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    return softmax(-input if dtype is None else -input.to(dtype), dim)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    return _ops.Prelu.apply(input, weight)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = wrap_dim(dim, input.ndim)
+    if input._data.shape[d] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input._data.shape[d]}")
+    return _ops.Glu.apply(input, dim=d)
+
+
+# ------------------------------------------------------------------------------------------- dropout
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _noise(input, shape, p):
+    """torch's draws: an empty tensor filled by ``bernoulli_(1 - p)``, then divided by ``1 - p``."""
+    from ..random import default_generator
+
+    arr = default_generator._state.bernoulli_scalar(shape, input.dtype.np, 1.0 - p)
+    arr = np.asarray(arr, dtype=input.dtype.np)
+    if type(input._data) is not np.ndarray:
+        from ..backend import to_device
+
+        arr = to_device(arr, input.device)
+    return arr
+
+
+def _dropout(input, p, training, inplace_, feature_shape=None):
+    _check_p(p)
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    if p == 1:
+        out_fn = lambda x: x * Tensor._from(np.zeros((), dtype=x.dtype.np))  # noqa: E731
+    else:
+        arr = _noise(input, feature_shape or tuple(input._data.shape), p)
+        arr /= 1.0 - p
+        noise = Tensor._from(arr, input.dtype)
+        out_fn = lambda x: x * noise  # noqa: E731
+    if inplace_:
+        return inplace(input, out_fn)
+    return out_fn(input)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p) (when ``training``)."""
+    return _dropout(input, p, training, inplace)
+
+
+def _feature_shape(input, name, ndim_batched):
+    shape = tuple(input._data.shape)
+    if input.ndim == ndim_batched - 1:  # unbatched: (C, ...)
+        return (shape[0],) + (1,) * (len(shape) - 1)
+    return shape[:2] + (1,) * (len(shape) - 2)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that "
+                           "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
+                           "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    return _dropout(input, p, training, inplace, _feature_shape(input, "dropout1d", 3))
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    return _dropout(input, p, training, inplace, _feature_shape(input, "dropout2d", 4))
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    return _dropout(input, p, training, inplace, _feature_shape(input, "dropout3d", 5))
+
+
+def _alpha_dropout(input, p, training, inplace_, feature):
+    _check_p(p)
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    if p == 1:
+        return input * 0.0
+    shape = _feature_shape(input, "", input.ndim) if feature else tuple(input._data.shape)
+    if feature:
+        shape = tuple(input._data.shape[:2]) + (1,) * (input.ndim - 2)
+    keep = _noise(input, shape, p)
+    alpha = 1.7580993408473766
+    a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
+    b = Tensor._from(((keep - 1) * (alpha * a) + alpha * a * p).astype(input.dtype.np), input.dtype)
+    noise = Tensor._from((keep * a).astype(input.dtype.np), input.dtype)
+    fn = lambda x: x * noise + b  # noqa: E731
+    return inplace(input, fn) if inplace_ else fn(input)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    return _alpha_dropout(input, p, training, inplace, False)
+
+
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    return _alpha_dropout(input, p, training, inplace, True)
+
+
+# ------------------------------------------------------------------------------------------- losses
+def _check_target(input, target, allow_byte=True):
+    if target.dtype not in (D.int64, D.uint8):
+        raise RuntimeError(f"expected scalar type Long but found {D.dtype_name_cap(target.dtype)}")
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
+             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+    """-input[n, target[n]] (times the class weight), reduced; ``input`` holds log-probabilities."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.dtype not in (D.int64, D.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {D.dtype_name_cap(target.dtype)}")
+    if input.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    if input.ndim > 1 and input._data.shape[0] != target._data.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input._data.shape[0]}) to match target batch_size "
+                         f"({target._data.shape[0]}).")
+    if input.ndim > 2 and tuple(target._data.shape[1:]) != tuple(input._data.shape[2:]):
+        raise RuntimeError(f"Expected target size {list(input.shape[:1]) + list(input.shape[2:])}, got "
+                           f"{list(target.shape)}".replace("[", "[").replace("]", "]"))
+    c = input._data.shape[1] if input.ndim > 1 else input._data.shape[0]
+    if weight is not None and weight.numel() != c:
+        raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no classes but got "
+                           f"weight tensor of shape: {list(weight.shape)}")
+    tgt = target._data.astype(np.int64, copy=False)
+    w = weight._data if weight is not None else None
+    if input.ndim == 1:  # unbatched (C,) with a 0-d target
+        return _nll_apply(input.unsqueeze(0), tgt.reshape(1), w, reduction, ignore_index, squeeze=True)
+    return _nll_apply(input, tgt, w, reduction, ignore_index)
+
+
+def _nll_apply(input, tgt, w, reduction, ignore_index, squeeze=False):
+    out = _ops.NllLoss.apply(input, tgt, w, reduction=reduction, ignore_index=ignore_index)
+    if squeeze and reduction == "none":
+        out = out.reshape(())
+    return out
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
+                  ignore_index: int = -100, reduce=None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """log_softmax over the class dim (1) then nll_loss; ``target`` holds class indices or class probabilities."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    class_dim = 0 if input.ndim == 1 else 1
+    logp = log_softmax(input, class_dim)
+    if target.dtype._cat >= 2 and tuple(target._data.shape) == tuple(input._data.shape):
+        # class probabilities
+        w = weight.reshape((-1,) + (1,) * (input.ndim - class_dim - 1)) if weight is not None else None
+        t = target
+        if label_smoothing > 0:
+            t = t * (1 - label_smoothing) + label_smoothing / input._data.shape[class_dim]
+        prod = logp * t if w is None else logp * t * w
+        loss = -prod.sum(class_dim)
+        if reduction == "mean":
+            n = input.numel() // input._data.shape[class_dim]
+            return loss.sum() / n
+        return _reduce(loss, reduction)
+    if target.dtype._cat >= 2:
+        raise RuntimeError(f"expected scalar type Long but found {D.dtype_name_cap(target.dtype)}")
+    if target.dtype is not D.int64:
+        raise RuntimeError(f"expected scalar type Long but found {D.dtype_name_cap(target.dtype)}")
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing <= 0:
+        return nll
+    # torch: (1 - eps) * nll + eps / C * (sum over classes of -logp * w), ignored targets masked out
+    c = input._data.shape[class_dim]
+    lp = logp if weight is None else logp * weight.reshape((-1,) + (1,) * (input.ndim - class_dim - 1))
+    smooth = -lp.sum(class_dim)
+    mask = Tensor._from(target._data != ignore_index)
+    smooth = smooth * mask
+    if reduction == "mean":
+        if weight is not None:
+            tg = np.where(target._data != ignore_index, target._data, 0)
+            denom = float((weight._data[tg] * (target._data != ignore_index)).sum())
+        else:
+            denom = float((target._data != ignore_index).sum())
+        smooth = smooth.sum() / denom
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - label_smoothing) * nll + smooth * (label_smoothing / c)
+
+
+def _same_size_warn(input, target):
+    if tuple(target._data.shape) != tuple(input._data.shape):
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      "same size.", UserWarning, stacklevel=3)
+
+
+def _broadcast_pair(input, target):
+    if tuple(target._data.shape) != tuple(input._data.shape):
+        from .._misc import broadcast_tensors
+
+        return broadcast_tensors(input, target)
+    return input, target
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
+             weight: Tensor | None = None) -> Tensor:
+    """(input - target)^2, reduced."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _same_size_warn(input, target)
+    input, target = _broadcast_pair(input, target)
+    if weight is not None:
+        return _reduce((input - target) ** 2 * weight, reduction)
+    return _ops.MseLoss.apply(input, target, reduction=reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
+            weight: Tensor | None = None) -> Tensor:
+    """|input - target|, reduced."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _same_size_warn(input, target)
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    _same_size_warn(input, target)
+    input, target = _broadcast_pair(input, target)
+    return _ops.SmoothL1Loss.apply(input, target, reduction=reduction, beta=float(beta), huber=False)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    reduction = _reduction(None, None, reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    _same_size_warn(input, target)
+    input, target = _broadcast_pair(input, target)
+    return _ops.SmoothL1Loss.apply(input, target, reduction=reduction, beta=float(delta), huber=True)
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
+                         reduce=None, reduction: str = "mean") -> Tensor:
+    """-(t log p + (1 - t) log(1 - p)), logs clamped at -100."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target._data.shape) != tuple(input._data.shape):
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) "
+                         "is deprecated. Please ensure they have the same size.")
+    if weight is not None and tuple(weight._data.shape) != tuple(input._data.shape):
+        weight = weight.expand(input.shape)
+    return _ops.BinaryCrossEntropy.apply(input, target, weight, reduction=reduction)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
+                                     reduce=None, reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    """binary_cross_entropy(sigmoid(input), target) computed stably from the logits."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target._data.shape) != tuple(input._data.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    return _ops.BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction=reduction)
+
+
+def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
+           log_target: bool = False) -> Tensor:
+    """target * (log target - input) summed as ``reduction`` says ('batchmean' divides by the batch size)."""
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, "mean")
+    elif reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      UserWarning, stacklevel=2)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        from ..ops.pointwise import xlogy
+
+        loss = xlogy(target, target) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / input._data.shape[0] if input.ndim else loss.sum()
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return _reduce(loss, reduction)
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, size_average=None,
+                          reduce=None, reduction: str = "mean") -> Tensor:
+    from ..ops.pointwise import where
+
+    reduction = _reduction(size_average, reduce, reduction)
+    eps = 1e-12
+    prod = (input1 * input2).sum(-1)
+    m1 = (input1 * input1).sum(-1) + eps
+    m2 = (input2 * input2).sum(-1) + eps
+    cos = prod / (m1 * m2).sqrt()
+    zeros = cos * 0
+    pos = 1 - cos
+    neg = (cos - margin).clamp(min=0)
+    loss = where(target == 1, pos, zeros) + where(target == -1, neg, zeros)
+    return _reduce(loss, reduction)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, size_average=None,
+                        reduce=None, reduction: str = "mean") -> Tensor:
+    reduction = _reduction(size_average, reduce, reduction)
+    if not (input1.ndim == input2.ndim == target.ndim):
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
+    return _reduce((-target * (input1 - input2) + margin).clamp(min=0), reduction)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """||x1 - x2 + eps||_p over the last dimension."""
+    d = x1 - x2 + eps
+    if p == 2:
+        return (d * d).sum(-1, keepdim=keepdim).sqrt()
+    if p == 1:
+        return d.abs().sum(-1, keepdim=keepdim)
+    if p == math.inf:
+        return d.abs().amax(-1, keepdim=keepdim)
+    return (d.abs() ** p).sum(-1, keepdim=keepdim) ** (1.0 / p)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
+                        eps: float = 1e-6, swap: bool = False, size_average=None, reduce=None,
+                        reduction: str = "mean") -> Tensor:
+    from ..ops.pointwise import minimum
+
+    reduction = _reduction(size_average, reduce, reduction)
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce((margin + d_pos - d_neg).clamp(min=0), reduction)
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    return _reduce((-target * input).exp().log1p(), reduction)
+
+
+# ------------------------------------------------------------------------------------------- normalisation
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel (dim 1) by batch statistics (training; running stats updated) or running stats."""
+    x = input._data
+    if input.ndim < 2:
+        raise RuntimeError(f"running_mean should contain {x.shape[0] if x.ndim else 1} elements not "
+                           f"{running_mean.numel() if running_mean is not None else 0}")
+    c = x.shape[1]
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, c) + (1,) * (x.ndim - 2)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                    ("bias", bias)):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+    if training:
+        n = x.size // c
+        if n <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+        mean = x.mean(axis=axes, keepdims=True)
+        d = x - mean
+        var = (d * d).mean(axis=axes, keepdims=True)
+        if running_mean is not None:
+            with no_grad():
+                rm = running_mean._data
+                rm *= 1 - momentum
+                rm += momentum * mean.reshape(c).astype(rm.dtype, copy=False)
+                running_mean._bump()
+        if running_var is not None:
+            with no_grad():
+                rv = running_var._data
+                rv *= 1 - momentum
+                rv += momentum * (var.reshape(c) * (n / (n - 1))).astype(rv.dtype, copy=False)
+                running_var._bump()
+    else:
+        mean = running_mean._data.reshape(shape)
+        var = running_var._data.reshape(shape)
+    xp = array_module(x)
+    invstd = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
+    return _ops.NativeBatchNorm.apply(input, weight, bias, mean=mean.astype(x.dtype, copy=False), invstd=invstd,
+                                      axes=axes, training=training)
+
+
+def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
+                  weight: Tensor | None = None, bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each (sample, channel) over its spatial positions."""
+    n, c = input._data.shape[:2]
+    x = input.reshape(1, n * c, *input._data.shape[2:])
+    rm = running_mean.repeat(n) if running_mean is not None else None
+    rv = running_var.repeat(n) if running_var is not None else None
+    if use_input_stats:
+        out = batch_norm(x, rm, rv, None, None, True, momentum, eps)
+        if running_mean is not None:
+            with no_grad():
+                running_mean._data[...] = rm._data.reshape(n, c).mean(0)
+                running_var._data[...] = rv._data.reshape(n, c).mean(0)
+    else:
+        out = batch_norm(x, rm, rv, None, None, False, momentum, eps)
+    out = out.view(input.shape)
+    shape = (1, c) + (1,) * (input.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """Normalise over the last ``len(normalized_shape)`` dimensions, then scale and shift."""
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(ns)
+    if tuple(input._data.shape[input.ndim - k:]) != ns or input.ndim < k:
+        raise RuntimeError(f"Given normalized_shape={list(ns)}, expected input with shape [*, "
+                           f"{', '.join(map(str, ns))}], but got input of size{input.shape}")
+    return _ops.NativeLayerNorm.apply(input, weight, bias, k=k, eps=eps)
+
+
+def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, eps: float | None = None) -> Tensor:
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    dims = tuple(range(input.ndim - len(ns), input.ndim))
+    if eps is None:
+        eps = float(np.finfo(input.dtype.np).eps)
+    out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
+    return out * weight if weight is not None else out
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """Normalise each group of channels of each sample, then scale and shift per channel."""
+    n, c = input._data.shape[:2]
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {input.shape} and num_groups={num_groups}")
+    x = input.reshape(n, num_groups, -1)
+    out = _ops.NativeLayerNorm.apply(x, None, None, k=1, eps=eps).view(input.shape)
+    shape = (1, c) + (1,) * (input.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Tensor:
+    """x / (k + alpha / size * sum of x^2 over ``size`` neighbouring channels)^beta."""
+    from ..ops.shape import stack
+
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} dimensions)")
+    if input.numel() == 0:
+        return input
+    sq = input * input
+    c = input._data.shape[1]
+    lo, hi = size // 2, (size - 1) // 2
+    # sum over the window [i - lo, i + hi] of channels, zero padded, as an average over `size`
+    parts = []
+    for i in range(c):
+        a, b = max(0, i - lo), min(c, i + hi + 1)
+        parts.append(sq[:, a:b].sum(1))
+    div = stack(parts, 1) * (alpha / size) + k
+    return input / div ** beta
+
+
+# ------------------------------------------------------------------------------------------- embedding etc.
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """weight[input]: look up rows of ``weight``."""
+    if input.dtype not in (D.int64, D.int32):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {input.type()} instead (while checking arguments for embedding)")
+    n = weight._data.shape[0]
+    if padding_idx is not None:
+        if padding_idx > 0:
+            if padding_idx >= n:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+        elif padding_idx < 0:
+            if padding_idx < -n:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = n + padding_idx
+    idx = input._data
+    if idx.size and (idx.min() < -0 or idx.max() >= n):
+        raise IndexError("index out of range in self")
+    if max_norm is not None:
+        with no_grad():
+            rows = np.unique(idx)
+            w = weight._data
+            norms = np.linalg.norm(w[rows], ord=norm_type, axis=1) if norm_type != 2 else \
+                np.sqrt((w[rows] ** 2).sum(1))
+            scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
+            w[rows] *= scale[:, None]
+            weight._bump()
+    return _ops.Embedding.apply(weight, indices=idx, padding_idx=padding_idx)
+
+
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, max_norm=None, norm_type=2,
+                  scale_grad_by_freq=False, mode: str = "mean", sparse=False, per_sample_weights=None,
+                  include_last_offset=False, padding_idx=None) -> Tensor:
+    """Sum, mean or max of the embeddings of each bag (rows of a 2-d input, or spans given by ``offsets``)."""
+    from ..ops.shape import stack
+
+    if input.ndim == 2:
+        emb = embedding(input, weight, padding_idx)
+        if per_sample_weights is not None:
+            emb = emb * per_sample_weights.unsqueeze(-1)
+        if mode == "sum":
+            return emb.sum(1)
+        if mode == "mean":
+            return emb.mean(1)
+        return emb.amax(1)
+    offs = offsets._data.tolist()
+    ends = offs[1:] + ([] if include_last_offset else [input.numel()])
+    if include_last_offset:
+        offs = offs[:-1]
+    emb = embedding(input, weight, padding_idx)
+    if per_sample_weights is not None:
+        emb = emb * per_sample_weights.unsqueeze(-1)
+    bags = []
+    for a, b in zip(offs, ends, strict=False):
+        seg = emb[a:b]
+        if b <= a:
+            bags.append(weight.new_zeros(weight.shape[1]))
+        elif mode == "sum":
+            bags.append(seg.sum(0))
+        elif mode == "mean":
+            bags.append(seg.mean(0))
+        else:
+            bags.append(seg.amax(0))
+    return stack(bags, 0)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor with a trailing dimension of size ``num_classes`` holding a 1 at each index."""
+    if tensor.dtype is not D.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    idx = tensor._data
+    if num_classes == -1:
+        if idx.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(idx.max()) + 1
+    if idx.size and idx.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if idx.size and idx.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    out = np.zeros(idx.shape + (num_classes,), dtype=np.int64)
+    np.put_along_axis(out, idx[..., None], 1, axis=-1)
+    return Tensor._from(out)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:
+    """input / max(||input||_p along dim, eps)."""
+    return input / _pnorm(input, p, dim).clamp(min=eps).expand_as(input)
+
+
+def _pnorm(x, p, dim):
+    if p == 2:
+        return (x * x).sum(dim, keepdim=True).sqrt()
+    if p == 1:
+        return x.abs().sum(dim, keepdim=True)
+    if p == math.inf:
+        return x.abs().amax(dim, keepdim=True)
+    return (x.abs() ** p).sum(dim, keepdim=True) ** (1.0 / p)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along ``dim``."""
+    from ..ops.pointwise import clamp
+
+    n1 = (x1 * x1).sum(dim, keepdim=True).sqrt()
+    n2 = (x2 * x2).sum(dim, keepdim=True).sqrt()
+    return ((x1 / clamp(n1, min=eps)) * (x2 / clamp(n2, min=eps))).sum(dim)
+
+
+from .functional_conv import *  # noqa: E402,F401,F403  (conv, pooling, padding, interpolation: nn/functional_conv.py)

@@ -1,0 +1,8 @@
+"""nn.parallel: DataParallel, which on ember runs the wrapped module unchanged on one device."""
+
+from __future__ import annotations
+
+from .data_parallel import DataParallel, data_parallel  # noqa: F401
+
+DistributedDataParallel = DataParallel
+__all__ = ["DataParallel", "DistributedDataParallel", "data_parallel"]

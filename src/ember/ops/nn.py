@@ -1,0 +1,574 @@
+"""Neural-network primitives: softmax, log_softmax, losses, normalisation, activations, embedding, dropout noise.
+
+Each op holds its forward (on backend arrays) and its backward (ember ops on Tensors) side by side, as torch's
+nodes of the same name (``SoftmaxBackward0``, ``NllLossBackward0``, ``NativeBatchNormBackward0`` ...).
+cross_entropy is log_softmax + nll_loss as in torch: two nodes, each one vectorised pass.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd.function import Op
+from ..backend import array_module
+
+_wrap = Tensor._from
+
+
+def _const(arr) -> Tensor:
+    """A Tensor around an array computed in a forward, used as a constant in a backward."""
+    return _wrap(arr)
+
+
+# ------------------------------------------------------------------------------------------- softmax family
+class Softmax(Op):
+    """out = exp(x - max) / sum(exp(x - max)) along ``dim``."""
+
+    grad_fn = "SoftmaxBackward0"
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        xp = array_module(x)
+        e = xp.exp(x - x.max(axis=dim, keepdims=True))
+        e /= e.sum(axis=dim, keepdims=True)
+        return e
+
+    @staticmethod
+    def backward(ctx, grad):
+        y = ctx.output
+        return y * (grad - (grad * y).sum(ctx.dim, keepdim=True))
+
+
+class LogSoftmax(Op):
+    """out = x - logsumexp(x) along ``dim``, computed stably."""
+
+    grad_fn = "LogSoftmaxBackward0"
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        xp = array_module(x)
+        s = x - x.max(axis=dim, keepdims=True)
+        s -= xp.log(xp.exp(s).sum(axis=dim, keepdims=True))
+        return s
+
+    @staticmethod
+    def backward(ctx, grad):
+        y = ctx.output
+        return grad - y.exp() * grad.sum(ctx.dim, keepdim=True)
+
+
+# ------------------------------------------------------------------------------------------- losses
+def _reduce_arr(xp, loss, reduction):
+    if reduction == "mean":
+        return loss.mean(dtype=loss.dtype) if loss.size else xp.asarray(np.nan, dtype=loss.dtype)
+    if reduction == "sum":
+        return loss.sum(dtype=loss.dtype)
+    return loss
+
+
+def _grad_scale(grad, shape, reduction, n):
+    """The incoming gradient broadcast to the elementwise loss's shape (divided by n for 'mean')."""
+    if reduction == "mean":
+        return (grad / n).expand(shape) if n else grad.expand(shape)
+    if reduction == "sum":
+        return grad.expand(shape)
+    return grad
+
+
+class NllLoss(Op):
+    """out = -w[t] * logp[n, t] for class-index targets; 'mean' divides by the sum of the weights used."""
+
+    grad_fn = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, logp, target, weight, reduction, ignore_index):
+        xp = array_module(logp)
+        # classes on the last axis: (N, C, d1, ...) -> (N, d1, ..., C)
+        lp = xp.moveaxis(logp, 1, -1) if logp.ndim > 2 else logp
+        t = target
+        valid = t != ignore_index
+        safe = xp.where(valid, t, 0)
+        c = lp.shape[-1]
+        if valid.any() and (safe.min() < 0 or safe.max() >= c):
+            bad = int(safe[(safe < 0) | (safe >= c)].flat[0])
+            raise IndexError(f"Target {bad} is out of bounds.")
+        w = weight[safe] if weight is not None else xp.ones(safe.shape, dtype=logp.dtype)
+        w = xp.where(valid, w, 0).astype(logp.dtype, copy=False)
+        picked = xp.take_along_axis(lp, safe[..., None], axis=-1)[..., 0] if lp.ndim > 1 else lp[safe]
+        loss = -picked * w
+        ctx.safe, ctx.w, ctx.reduction = safe, w, reduction
+        if reduction == "mean":
+            total = w.sum()
+            ctx.total = total
+            return (loss.sum() / total).astype(logp.dtype)
+        return _reduce_arr(xp, loss, reduction).astype(logp.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        logp = ctx.inputs[0]
+        xp = array_module(logp._data)
+        lp_shape = logp._data.shape
+        moved = (lp_shape[0],) + lp_shape[2:] + (lp_shape[1],) if logp.ndim > 2 else lp_shape
+        coef = -ctx.w
+        if ctx.reduction == "mean":
+            coef = coef / ctx.total
+        onehot = xp.zeros(moved, dtype=logp._data.dtype)
+        if len(moved) > 1:
+            xp.put_along_axis(onehot, ctx.safe[..., None], coef[..., None], axis=-1)
+        else:
+            onehot[ctx.safe] = coef
+        if logp.ndim > 2:
+            onehot = xp.moveaxis(onehot, -1, 1)
+        g = grad if ctx.reduction != "none" else (grad.unsqueeze(1) if logp.ndim > 1 else grad)
+        return g * _const(onehot), None, None
+
+
+class MseLoss(Op):
+    """out = (x - y)^2, reduced."""
+
+    grad_fn = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, reduction):
+        ctx.reduction = reduction
+        d = x - y
+        return _reduce_arr(array_module(x), d * d, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.inputs
+        d = x - y
+        g = _grad_scale(grad, d.shape, ctx.reduction, d.numel())
+        gx = 2 * g * d
+        return gx, (-gx if ctx.needs_input_grad[1] else None)
+
+
+class SmoothL1Loss(Op):
+    """out = 0.5 d^2 / beta where |d| < beta else |d| - 0.5 beta (Huber: delta * that, scaled)."""
+
+    grad_fn = "SmoothL1LossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, reduction, beta, huber):
+        xp = array_module(x)
+        ctx.reduction, ctx.beta, ctx.huber = reduction, beta, huber
+        d = x - y
+        a = xp.abs(d)
+        if huber:
+            loss = xp.where(a < beta, 0.5 * d * d, beta * (a - 0.5 * beta))
+        elif beta == 0:
+            loss = a
+        else:
+            loss = xp.where(a < beta, 0.5 * d * d / beta, a - 0.5 * beta)
+        return _reduce_arr(xp, loss.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .pointwise import where
+
+        x, y = ctx.inputs
+        d = x - y
+        b = ctx.beta
+        g = _grad_scale(grad, d.shape, ctx.reduction, d.numel())
+        small = d.abs() < b
+        if ctx.huber:
+            gd = where(small, d, b * d.sign())
+        elif b == 0:
+            gd = d.sign()
+        else:
+            gd = where(small, d / b, d.sign())
+        gx = g * gd
+        return gx, (-gx if ctx.needs_input_grad[1] else None)
+
+
+class BinaryCrossEntropy(Op):
+    """out = -w (y log p + (1 - y) log(1 - p)), each log clamped at -100 as torch does."""
+
+    grad_fn = "BinaryCrossEntropyBackward0"
+
+    @staticmethod
+    def forward(ctx, p, y, weight, reduction):
+        xp = array_module(p)
+        ctx.reduction = reduction
+        if ((p < 0) | (p > 1)).any():
+            raise RuntimeError("all elements of input should be between 0 and 1")
+        with np.errstate(divide="ignore"):
+            lp = xp.maximum(xp.log(p), -100)  # torch: clamps log at -100 so p = 0 or 1 stays finite
+            l1p = xp.maximum(xp.log1p(-p), -100)
+        loss = -(y * lp + (1 - y) * l1p)
+        if weight is not None:
+            loss = loss * weight
+        return _reduce_arr(xp, loss.astype(p.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        p, y, w = ctx.inputs
+        g = _grad_scale(grad, p.shape, ctx.reduction, p.numel())
+        eps = 1e-12  # torch: the grad divides by max(p (1 - p), 1e-12)
+        gp = g * (p - y) / (p * (1 - p)).clamp(min=eps)
+        if w is not None:
+            gp = gp * w
+        gy = None
+        if ctx.needs_input_grad[1]:
+            gy = g * ((1 - p).clamp(min=eps).log() - p.clamp(min=eps).log())
+            if w is not None:
+                gy = gy * w
+        return gp, gy, None
+
+
+class BinaryCrossEntropyWithLogits(Op):
+    """out = -w (pw y log s(x) + (1 - y) log(1 - s(x))), computed from x with log-sum-exp stability."""
+
+    grad_fn = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, weight, pos_weight, reduction):
+        xp = array_module(x)
+        ctx.reduction = reduction
+        # log(1 + exp(-x)) stably; log s(x) = -softplus(-x), log(1 - s(x)) = -x - softplus(-x)
+        sp = xp.logaddexp(0, -x)
+        if pos_weight is not None:
+            lw = 1 + (pos_weight - 1) * y
+            loss = (1 - y) * x + lw * sp
+        else:
+            loss = (1 - y) * x + sp
+        if weight is not None:
+            loss = loss * weight
+        return _reduce_arr(xp, loss.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, w, pw = ctx.inputs
+        g = _grad_scale(grad, x.shape, ctx.reduction, x.numel())
+        s = x.sigmoid()
+        if pw is not None:
+            gx = g * ((pw * y + 1 - y) * s - pw * y)
+        else:
+            gx = g * (s - y)
+        if w is not None:
+            gx = gx * w
+        gy = None
+        if ctx.needs_input_grad[1]:
+            if pw is None:
+                gy = -g * x
+                if w is not None:
+                    gy = gy * w
+            else:
+                # d/dy [(1 - y) x + (1 + (pw - 1) y) softplus(-x)] = -x + (pw - 1) softplus(-x)
+                sp = (-x).exp().log1p()
+                gy = g * ((pw - 1) * sp - x)
+                if w is not None:
+                    gy = gy * w
+        return gx, gy, None, None
+
+
+# ------------------------------------------------------------------------------------------- normalisation
+class NativeBatchNorm(Op):
+    """out = (x - mean) / sqrt(var + eps) * w + b per channel (axis 1); batch statistics when ``training``."""
+
+    grad_fn = "NativeBatchNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, mean, invstd, axes, training):
+        # mean/invstd are given by the caller (batch or running statistics), shaped to broadcast
+        xhat = (x - mean) * invstd
+        ctx.xhat, ctx.invstd, ctx.axes, ctx.training = xhat, invstd, axes, training
+        out = xhat
+        if weight is not None:
+            shape = (1, -1) + (1,) * (x.ndim - 2)
+            out = out * weight.reshape(shape)
+            if bias is not None:
+                out += bias.reshape(shape)
+        elif bias is not None:
+            out = out + bias.reshape((1, -1) + (1,) * (x.ndim - 2))
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w, b = ctx.inputs[:3]
+        training = ctx.training
+        axes = ctx.axes
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        xhat = _const(ctx.xhat)
+        invstd = _const(ctx.invstd)
+        n = ctx.needs_input_grad
+        gw = (grad * xhat).sum(axes) if n[1] else None
+        gb = grad.sum(axes) if n[2] else None
+        gx = None
+        if n[0]:
+            gxhat = grad * w.reshape(shape) if w is not None else grad
+            if training:  # closed form: d/dx of the normalisation by the batch's own mean and variance
+                gx = (gxhat - gxhat.mean(axes, keepdim=True) - xhat * (gxhat * xhat).mean(axes, keepdim=True)) * invstd
+            else:
+                gx = gxhat * invstd
+        return gx, gw, gb
+
+
+class NativeLayerNorm(Op):
+    """out = (x - mean) / sqrt(var + eps) * w + b over the last ``k`` dimensions."""
+
+    grad_fn = "NativeLayerNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, k, eps):
+        xp = array_module(x)
+        axes = tuple(range(x.ndim - k, x.ndim))
+        mean = x.mean(axis=axes, keepdims=True)
+        d = x - mean
+        var = (d * d).mean(axis=axes, keepdims=True)
+        invstd = 1 / xp.sqrt(var + eps)
+        xhat = d * invstd
+        ctx.xhat, ctx.invstd, ctx.axes = xhat, invstd, axes
+        out = xhat
+        if weight is not None:
+            out = out * weight
+        if bias is not None:
+            out = out + bias
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w, b = ctx.inputs[:3]
+        axes = ctx.axes
+        lead = tuple(range(x.ndim - len(axes)))
+        xhat = _const(ctx.xhat)
+        invstd = _const(ctx.invstd)
+        n = ctx.needs_input_grad
+        gw = (grad * xhat).sum(lead) if n[1] and lead else ((grad * xhat) if n[1] else None)
+        gb = (grad.sum(lead) if lead else grad) if n[2] else None
+        gx = None
+        if n[0]:
+            gxhat = grad * w if w is not None else grad
+            gx = (gxhat - gxhat.mean(axes, keepdim=True) - xhat * (gxhat * xhat).mean(axes, keepdim=True)) * invstd
+        return gx, gw, gb
+
+
+# ------------------------------------------------------------------------------------------- activations
+def _act(name, grad_fn, fwd, bwd):
+    """Build a pointwise activation op: ``fwd(xp, x, **p)`` on arrays, ``bwd(g, x, y, **p)`` on Tensors."""
+
+    def forward(ctx, x, **p):
+        ctx.p = p
+        return fwd(array_module(x), x, **p).astype(x.dtype, copy=False)
+
+    def backward(ctx, grad):
+        return bwd(grad, ctx.inputs[0], None, **ctx.p)
+
+    return type(name, (Op,), {"grad_fn": grad_fn, "forward": staticmethod(forward),
+                               "backward": staticmethod(backward), "__doc__": f"The {name} activation."})
+
+
+def _w(cond, a, b):
+    from .pointwise import where
+
+    return where(cond, a, b)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+_SQRT1_2 = 1 / math.sqrt(2)
+_SQRT2_PI = math.sqrt(2 / math.pi)
+
+
+def _erf_arr(xp, x):
+    from ._special import erf
+
+    return erf(xp, x)
+
+
+def _gelu_f(xp, x, approximate):
+    if approximate == "tanh":
+        return 0.5 * x * (1 + xp.tanh(_SQRT2_PI * (x + 0.044715 * x * x * x)))
+    return 0.5 * x * (1 + _erf_arr(xp, x * _SQRT1_2))
+
+
+def _gelu_b(g, x, y, approximate):
+    if approximate == "tanh":
+        inner = _SQRT2_PI * (x + 0.044715 * x * x * x)
+        t = inner.tanh()
+        d_inner = _SQRT2_PI * (1 + 3 * 0.044715 * x * x)
+        return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * d_inner)
+    cdf = 0.5 * (1 + (x * _SQRT1_2).erf())
+    pdf = (-0.5 * x * x).exp() * (1 / math.sqrt(2 * math.pi))
+    return g * (cdf + x * pdf)
+
+
+def _softplus_f(xp, x, beta, threshold):
+    bx = x * beta
+    with np.errstate(over="ignore"):
+        return xp.where(bx > threshold, x, xp.log1p(xp.exp(xp.minimum(bx, threshold))) / beta)
+
+
+def _softplus_b(g, x, y, beta, threshold):
+    bx = x * beta
+    return g * _w(bx > threshold, 1.0, (bx).sigmoid())
+
+
+def _mish_f(xp, x):
+    return x * xp.tanh(xp.logaddexp(0, x))
+
+
+def _mish_b(g, x, y):
+    sp = _w(x > 20, x, x.exp().log1p())
+    t = sp.tanh()
+    return g * (t + x * x.sigmoid() * (1 - t * t))
+
+
+# fmt: off
+LeakyRelu = _act("LeakyRelu", "LeakyReluBackward0",
+                 lambda xp, x, slope: xp.where(x > 0, x, x * slope),
+                 lambda g, x, y, slope: g * _w(x > 0, 1.0, slope))
+Elu = _act("Elu", "EluBackward0",
+           lambda xp, x, alpha, scale, input_scale: xp.where(x > 0, x * scale,
+                                                             alpha * scale * xp.expm1(xp.minimum(x, 0) * input_scale)),
+           lambda g, x, y, alpha, scale, input_scale: g * _w(x > 0, scale, (x * input_scale).exp()
+                                                             * (alpha * scale * input_scale)))
+Celu = _act("Celu", "CeluBackward0",
+            lambda xp, x, alpha: xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0) / alpha)),
+            lambda g, x, y, alpha: g * _w(x > 0, 1.0, (x / alpha).exp()))
+Gelu = _act("Gelu", "GeluBackward0", _gelu_f, _gelu_b)
+Silu = _act("Silu", "SiluBackward0",
+            lambda xp, x: x / (1 + xp.exp(-x)),
+            lambda g, x, y: g * (x.sigmoid() * (1 + x * (1 - x.sigmoid()))))
+Mish = _act("Mish", "MishBackward0", _mish_f, _mish_b)
+Hardtanh = _act("Hardtanh", "HardtanhBackward0",
+                lambda xp, x, lo, hi: xp.clip(x, lo, hi),
+                lambda g, x, y, lo, hi: g * ((x > lo) & (x < hi)))
+Hardswish = _act("Hardswish", "HardswishBackward0",
+                 lambda xp, x: x * xp.clip(x + 3, 0, 6) / 6,
+                 lambda g, x, y: g * _w(x < -3, 0.0, _w(x <= 3, x / 3 + 0.5, 1.0)))
+Hardsigmoid = _act("Hardsigmoid", "HardsigmoidBackward0",
+                   lambda xp, x: xp.clip(x + 3, 0, 6) / 6,
+                   lambda g, x, y: g * ((x > -3) & (x < 3)) / 6)
+Softplus = _act("Softplus", "SoftplusBackward0", _softplus_f, _softplus_b)
+Threshold = _act("Threshold", "ThresholdBackward0",
+                 lambda xp, x, threshold, value: xp.where(x > threshold, x, value),
+                 lambda g, x, y, threshold, value: g * (x > threshold))
+# fmt: on
+
+
+class Prelu(Op):
+    """out = x where x > 0 else a * x, ``a`` per channel (axis 1) or shared."""
+
+    grad_fn = "PreluKernelBackward0"
+
+    @staticmethod
+    def forward(ctx, x, a):
+        shape = (1, -1) + (1,) * (x.ndim - 2) if a.size > 1 and x.ndim >= 2 else a.shape if a.size > 1 else ()
+        aa = a.reshape(shape) if a.size > 1 else a.reshape(())
+        ctx.shape = shape
+        return array_module(x).where(x > 0, x, aa * x).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, a = ctx.inputs
+        aa = a.reshape(ctx.shape) if a.numel() > 1 else a.reshape(())
+        pos = x > 0
+        gx = grad * _w(pos, 1.0, aa) if ctx.needs_input_grad[0] else None
+        ga = None
+        if ctx.needs_input_grad[1]:
+            ga_full = grad * _w(pos, 0.0, x)
+            if a.numel() > 1:
+                axes = [d for d in range(x.ndim) if d != (1 if x.ndim >= 2 else 0)]
+                ga = ga_full.sum(axes) if axes else ga_full
+            else:
+                ga = ga_full.sum().reshape(a.shape)
+        return gx, ga
+
+
+class Glu(Op):
+    """out = a * sigmoid(b) with (a, b) the two halves of x along ``dim``."""
+
+    grad_fn = "GluBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = array_module(x)
+        ctx.dim = dim
+        a, b = xp.split(x, 2, axis=dim)
+        return a / (1 + xp.exp(-b))
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .shape import cat
+
+        (x,) = ctx.inputs
+        a, b = x.chunk(2, ctx.dim)
+        s = b.sigmoid()
+        return cat([grad * s, grad * a * s * (1 - s)], ctx.dim)
+
+
+# ------------------------------------------------------------------------------------------- embedding
+class Embedding(Op):
+    """out = weight[indices]; the gradient rows of ``padding_idx`` stay zero."""
+
+    grad_fn = "EmbeddingBackward0"
+
+    @staticmethod
+    def forward(ctx, weight, indices, padding_idx):
+        ctx.indices, ctx.padding_idx = indices, padding_idx
+        return weight[indices]
+
+    @staticmethod
+    def backward(ctx, grad):
+        w = ctx.inputs[0]
+        xp = array_module(grad._data)
+        idx = ctx.indices.reshape(-1)
+        g = grad.reshape(-1, w.shape[1])
+        if ctx.padding_idx is not None:
+            keep = _const((idx != ctx.padding_idx).astype(g._data.dtype)[:, None])
+            g = g * keep
+        return _EmbeddingGrad.apply(g, rows=w.shape[0], idx=idx, xp=xp), None
+
+
+class _EmbeddingGrad(Op):
+    """out = zeros(rows, D) with the rows of ``g`` added at ``idx`` (backward: g = out[idx])."""
+
+    grad_fn = "EmbeddingDenseBackward0"
+
+    @staticmethod
+    def forward(ctx, g, rows, idx, xp):
+        ctx.idx = idx
+        out = xp.zeros((rows, g.shape[1]), dtype=g.dtype)
+        xp.add.at(out, idx, g) if xp is np else out.scatter_add(idx, g)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad[_const(ctx.idx)]
+
+
+# ------------------------------------------------------------------------------------------- torch.* front functions
+def _softmax_front(op, input, dim, dtype, name):
+    from .. import _dtype as D
+    from .._dims import wrap_dim
+
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input.dtype._cat < 2:
+        raise RuntimeError(f'"{name}_lastdim_kernel_impl" not implemented for \'{D.dtype_name_cap(input.dtype)}\'')
+    if input.ndim == 0:
+        wrap_dim(dim, 0)
+        return op.apply(input.reshape(1), dim=0).reshape(())
+    return op.apply(input, dim=wrap_dim(dim, input.ndim))
+
+
+def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim`` (stable: the max is subtracted first)."""
+    return _softmax_front(Softmax, input, dim, dtype, "softmax")
+
+
+def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    """x - logsumexp(x) along ``dim``."""
+    return _softmax_front(LogSoftmax, input, dim, dtype, "log_softmax")
+
+
+Tensor.softmax = lambda self, dim, dtype=None: softmax(self, dim, dtype)
+Tensor.log_softmax = lambda self, dim, dtype=None: log_softmax(self, dim, dtype)
