@@ -179,11 +179,21 @@ class Amin(Amax):
 
 
 class MaxAll(Amax):
+    """max() of all elements; the gradient is split evenly between the elements equal to it (nan included)."""
+
     grad_fn = "MaxBackward1"
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        y = ctx.output
+        mask = ((x == y) | (x.isnan() & y.isnan())).to(grad.dtype)
+        return mask * (grad / mask.sum())
 
 
 class MinAll(Amin):
     grad_fn = "MinBackward1"
+    backward = MaxAll.backward
 
 
 def amax(input, dim=(), keepdim=False, *, out=None):
@@ -334,9 +344,13 @@ class Var(Op):
         for d in dims:
             n *= x.shape[d]
         ctx.n = n
+        xp = array_module(x)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return array_module(x).var(x, axis=dims, ddof=correction, keepdims=keepdim) if n - correction > 0 \
-                else array_module(x).full(_out_shape(x.shape, dims, keepdim), np.nan, dtype=x.dtype)
+            if n - correction > 0:
+                return xp.var(x, axis=dims, ddof=correction, keepdims=keepdim)
+            # torch: divides by max(0, n - correction), so a positive sum of squares gives inf, zero gives nan
+            ss = xp.sum(xp.abs(x - xp.mean(x, axis=dims, keepdims=True)) ** 2, axis=dims, keepdims=keepdim)
+            return (ss / x.dtype.type(0)).astype(x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -506,7 +520,7 @@ class Nansum(Op):
     def backward(ctx, grad):
         (x,) = ctx.inputs
         g = _unreduce(grad, x.shape, ctx.dims, ctx.keepdim).expand(x.shape)
-        return g.masked_fill(x.isnan(), 0.0)
+        return g * (~x.isnan()).to(g.dtype)  # torch: a product, so an inf grad gives nan at nan inputs
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):

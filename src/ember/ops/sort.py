@@ -40,7 +40,7 @@ class SortBackward0(Op):
         idx = Tensor._from(ctx.idx)
         if ctx.squeeze:
             grad = grad.unsqueeze(ctx.dim)
-        return x.new_zeros(x.shape).scatter(ctx.dim, idx, grad)
+        return x.new_zeros(x.shape).scatter_add(ctx.dim, idx, grad)  # cummax repeats indices: add, not overwrite
 
 
 def _op(name):
