@@ -41,12 +41,15 @@ def _diff_base(self: Tensor):
     return base
 
 
-def check_leaf(self: Tensor) -> None:
-    """Raise torch's error when an in-place op on ``self`` would be recorded but may not be."""
+def check_leaf(self: Tensor, view: bool = False) -> None:
+    """Raise torch's error when an in-place op on ``self`` would be recorded but may not be.
+
+    ``view``: the write goes through a view of ``self`` (``x[0] = v`` is ``x[0].copy_(v)`` in torch).
+    """
     if not state.enabled:
         return
     if self._requires_grad and self.grad_fn is None:
-        raise RuntimeError(_LEAF)
+        raise RuntimeError(_VIEW_OF_LEAF if view else _LEAF)
     base = self._base
     if base is not None:
         kind = self.__dict__.get("_vkind")
@@ -105,8 +108,13 @@ def assign(self: Tensor, result: Tensor) -> Tensor:
         )
     xp_self[...] = result._data
     self._bump()
-    if result.grad_fn is not None:
-        rebase_history(self, result.grad_fn, result._out_nr, result)
+    fn = result.grad_fn
+    if fn is not None:
+        saved = fn._saved_out
+        if saved is not None and saved[0] is result._data:
+            # torch: the op saved its output, which is now ``self``: a later write to self must be detected
+            fn._saved_out = (xp_self, self._vc, self._vc[0], saved[3])
+        rebase_history(self, fn, result._out_nr, result)
     return self
 
 
@@ -253,6 +261,9 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     if will_record(self, args):
         check_leaf(self)
         return assign(self, fn(snapshot(self), *args, **kwargs))
+    if self._base is not None and state.enabled and self.__dict__.get("_vkind") == "no_grad":
+        if self._base._requires_grad:
+            raise RuntimeError(_NO_GRAD_VIEW)
     with _NoGrad():
         return assign(self, fn(self, *args, **kwargs))
 
