@@ -17,7 +17,7 @@ def _binary(op):
 
 def _unary(op, shape=(3,)):
     def make(m):
-        a = m.ones(*shape)
+        a = m.ones(shape)
         return lambda: op(a)
 
     return make
@@ -99,7 +99,9 @@ CASES = [
     ("torch.zeros(3)",      _creation(lambda m: m.zeros(3)),     lambda: lambda: np.zeros(3, np.float32)),
     ("torch.tensor([1,2])", _creation(lambda m: m.tensor([1.0, 2.0])),
                                                                  lambda: lambda: np.array([1.0, 2.0], np.float32)),
-    ("a.item()",            _unary(lambda a: a[0].item()),       lambda: _np_unary(lambda a: a[0].item())),
+    ("a[0].item()",         _unary(lambda a: a[0].item()),       lambda: _np_unary(lambda a: a[0].item())),
+    ("s.item() of 0-d",     _unary(lambda a: a.item(), ()),      lambda: _np_unary(lambda a: a.item(), ())),
+    ("a.shape",             _unary(lambda a: a.shape),           lambda: _np_unary(lambda a: a.shape)),
     ("2x3 @ 3x4",           _matmul,                             _np_matmul),
     ("(x * 2).sum().backward()", _backward,                      _np_backward),
     ("linear+relu backward", _linear_backward,                   None),

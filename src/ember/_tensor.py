@@ -352,13 +352,12 @@ class Tensor:
 
     def item(self):
         """Return the value of a one-element tensor as a Python number."""
-        n = self._data.size
-        if n != 1:
-            raise RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")
-        v = self._data.reshape(())
-        if type(v) is not _ndarray:
-            v = v.get()
-        return v.item()
+        a = self._data
+        if a.size != 1:
+            raise RuntimeError(f"a Tensor with {a.size} elements cannot be converted to Scalar")
+        if type(a) is not _ndarray:
+            a = a.get()
+        return a.item()  # ndarray.item() takes any one-element array: no reshape needed
 
     def __float__(self) -> float:
         if self._data.size != 1:
