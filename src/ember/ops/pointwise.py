@@ -42,21 +42,48 @@ def maximum(input, other, *, out=None):
 
 
 def minimum(input, other, *, out=None):
-    _same_dtype_check(input, other)
+    _same_dtype_check(input, other, "minimum")
     return Minimum.apply(input, other)
 
 
-def _same_dtype_check(a, b):
+def _same_dtype_check(a, b, name="maximum"):
     if not isinstance(b, Tensor):
-        raise TypeError(f"maximum(): argument 'other' (position 2) must be Tensor, not {type(b).__name__}")
+        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(b).__name__}")
 
 
-def fmax(input, other):
-    return Tensor._from(np.fmax(input._data, other._data))
+class Fmax(Binary):
+    """out = fmax(a, b): like maximum, but a nan loses to a number; a tie sends the gradient to ``a``."""
+
+    grad_fn = "FmaxBackward0"
+    _ufunc = np.fmax
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        return cls._ufunc(a, b)
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        a, b = ctx.inputs
+        n = ctx.needs_input_grad
+        pick_a = ((a >= b) if cls._ufunc is np.fmax else (a <= b)) | b.isnan()
+        return (grad * pick_a if n[0] else None), (grad * ~pick_a if n[1] else None)
 
 
-def fmin(input, other):
-    return Tensor._from(np.fmin(input._data, other._data))
+class Fmin(Fmax):
+    grad_fn = "FminBackward0"
+    _ufunc = np.fmin
+
+
+def fmax(input, other, *, out=None):
+    """Element-wise maximum ignoring nan (nan only where both are nan)."""
+    _same_dtype_check(input, other, "fmax")
+    return Fmax.apply(input, other)
+
+
+def fmin(input, other, *, out=None):
+    """Element-wise minimum ignoring nan (nan only where both are nan)."""
+    _same_dtype_check(input, other, "fmin")
+    return Fmin.apply(input, other)
 
 
 class Clamp(Op):
@@ -85,9 +112,15 @@ class Clamp(Op):
             keep = k if keep is None else keep & k
         n = ctx.needs_input_grad
         gx = grad * keep if n[0] else None
-        glo = grad * (x < lo) if len(n) > 1 and n[1] else None
-        ghi = grad * (x > hi) if len(n) > 2 and n[2] else None
+        both = lo is not None and hi is not None
+        # torch: with both bounds, a crossed pair (lo > hi) gives hi, and hi takes the gradient
+        glo = grad * ((x < lo) & (lo < hi) if both else (x < lo)) if len(n) > 1 and n[1] else None
+        ghi = grad * ((x > hi) | (lo > hi) if both else (x > hi)) if len(n) > 2 and n[2] else None
         return gx, glo, ghi
+
+
+class ClampTensor(Clamp):
+    grad_fn = "ClampBackward0"
 
 
 class ClampMin(Clamp):
@@ -110,7 +143,7 @@ def clamp(input, min=None, max=None, *, out=None):
         x = input if input.dtype is dt else input.to(dt)
         lo = min.to(dt) if isinstance(min, Tensor) and min.dtype is not dt else min
         hi = max.to(dt) if isinstance(max, Tensor) and max.dtype is not dt else max
-        r = Clamp.apply(x, lo, hi)
+        r = ClampTensor.apply(x, lo, hi)
     else:
         x = input
         if input.dtype._cat < 2 and (isinstance(min, float) or isinstance(max, float)):
@@ -177,16 +210,123 @@ def where(condition, input=None, other=None, *, out=None):
     return Where.apply(condition, a, b)
 
 
-def lerp(input, end, weight):
-    return input + weight * (end - input)
+def _not_implemented(kernel, t):
+    return NotImplementedError(f'"{kernel}" not implemented for \'{D.dtype_name_cap(t.dtype)}\'')
 
 
-def addcmul(input, tensor1, tensor2, *, value=1):
-    return input + value * tensor1 * tensor2
+class Lerp(Op):
+    """out = start + weight * (end - start), computed from the nearer end as torch does (exact at weight 0 and 1)."""
+
+    grad_fn = "LerpBackward0"
+
+    @staticmethod
+    def forward(ctx, start, end, weight):
+        xp = array_module(start)
+        w = weight
+        small = xp.abs(w) < 0.5
+        diff = end - start
+        return xp.where(small, start + w * diff, end - diff * (1 - w)).astype(start.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        start, end, weight = ctx.inputs
+        n = ctx.needs_input_grad
+        gw = grad * (end - start) if len(n) > 2 and n[2] else None
+        return (grad * (1 - weight) if n[0] else None), (grad * weight if n[1] else None), gw
 
 
-def addcdiv(input, tensor1, tensor2, *, value=1):
-    return input + value * tensor1 / tensor2
+class LerpTensor(Lerp):
+    grad_fn = "LerpBackward1"
+
+
+def lerp(input: Tensor, end: Tensor, weight, *, out=None) -> Tensor:
+    """Linear interpolation ``input + weight * (end - input)``; ``weight`` a number or a tensor."""
+    if input.dtype._cat < 2:
+        raise _not_implemented("lerp_kernel_scalar" if not isinstance(weight, Tensor) else "lerp_kernel_tensor",
+                               input)
+    if end.dtype is not input.dtype:
+        raise RuntimeError(f"expected dtype {_dt_str(input.dtype)} for `end` but got dtype {_dt_str(end.dtype)}")
+    if isinstance(weight, Tensor):
+        if weight.dtype is not input.dtype:
+            raise RuntimeError(f"expected dtype {_dt_str(input.dtype)} for `weight` but got dtype "
+                               f"{_dt_str(weight.dtype)}")
+        r = LerpTensor.apply(input, end, weight)
+    else:
+        r = Lerp.apply(input, end, float(weight))
+    return _maybe_out(r, out)
+
+
+def _dt_str(dt):
+    return str(dt).replace("torch.", "").replace("float32", "float").replace("float64", "double")
+
+
+def _maybe_out(r, out):
+    if out is None:
+        return r
+    from .arith import _out
+
+    return _out(r, out)
+
+
+class Addcmul(Op):
+    grad_fn = "AddcmulBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t1, t2, value):
+        ctx.value = value
+        return (x + value * t1 * t2).astype(np.result_type(x, t1, t2), copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t1, t2 = ctx.inputs
+        n = ctx.needs_input_grad
+        v = ctx.value
+        return (grad if n[0] else None), (grad * t2 * v if n[1] else None), (grad * t1 * v if n[2] else None)
+
+
+class Addcdiv(Op):
+    grad_fn = "AddcdivBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t1, t2, value):
+        ctx.value = value
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (x + value * (t1 / t2)).astype(np.result_type(x, t1, t2), copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t1, t2 = ctx.inputs
+        n = ctx.needs_input_grad
+        v = ctx.value
+        return (grad if n[0] else None), (grad * v / t2 if n[1] else None), \
+            (-grad * v * t1 / (t2 * t2) if n[2] else None)
+
+
+def _promote3(a, b, c):
+    dt = D._PROMOTE[(D._PROMOTE[(a.dtype, b.dtype)], c.dtype)]
+    return tuple(t if t.dtype is dt else t.to(dt) for t in (a, b, c))
+
+
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out=None) -> Tensor:
+    """input + value * tensor1 * tensor2, broadcasting all three."""
+    x, t1, t2 = _promote3(input, tensor1, tensor2)
+    if x.dtype._cat < 2:
+        value = int(value)  # torch: the scalar is converted to the integer type first
+    return _maybe_out(Addcmul.apply(x, t1, t2, value=value), out)
+
+
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out=None) -> Tensor:
+    """input + value * tensor1 / tensor2, broadcasting all three (integer tensors are an error, as in torch)."""
+    if tensor1.dtype._cat < 2 and tensor2.dtype._cat < 2:
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a "
+            "true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + "
+            "value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * "
+            "tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes."
+        )
+    x, t1, t2 = _promote3(input, tensor1, tensor2)
+    return _maybe_out(Addcdiv.apply(x, t1, t2, value=value), out)
 
 
 class Atan2(Binary):
@@ -212,18 +352,76 @@ def atan2(input, other, *, out=None):
 arctan2 = atan2
 
 
-def hypot(input, other, *, out=None):
-    return (input * input + other * other).sqrt()
+class Hypot(Binary):
+    grad_fn = "HypotBackward0"
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.hypot(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.inputs
+        y = ctx.output
+        n = ctx.needs_input_grad
+        return (grad * a / y if n[0] else None), (grad * b / y if n[1] else None)
 
 
-def xlogy(input, other):
-    r = input * other.log() if isinstance(other, Tensor) else input * float(np.log(other))
-    return r.masked_fill(input == 0, 0.0) if isinstance(input, Tensor) else r
+def hypot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """sqrt(input**2 + other**2) without overflow."""
+    if input.dtype._cat < 2:
+        raise _not_implemented("hypot_cpu", input)
+    return _maybe_out(Hypot.apply(input, other), out)
 
 
-def logaddexp(input, other):
-    m = maximum(input, other).detach()
-    return m + ((input - m).exp() + (other - m).exp()).log()
+class Xlogy(Binary):
+    """x * log(y), and 0 where x == 0 (unless y is nan)."""
+
+    grad_fn = "XlogyBackward0"
+    out_kind = "float"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        xp = array_module(x) if hasattr(x, "shape") else array_module(y)
+        dt = x.dtype if hasattr(x, "dtype") else y.dtype
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = xp.asarray(x * xp.log(y), dtype=dt)
+            return xp.where((xp.asarray(x) == 0) & ~xp.isnan(y), xp.zeros((), dt), r)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.inputs
+        n = ctx.needs_input_grad
+        gx = grad * xlogy((x != 0).to(grad.dtype), y) if n[0] else None
+        gy = grad * x / y if n[1] else None
+        return gx, gy
+
+
+def xlogy(input, other, *, out=None) -> Tensor:
+    """input * log(other), defined as 0 where input is 0 (torch.special.xlogy)."""
+    return _maybe_out(Xlogy.apply(input, other), out)
+
+
+class Logaddexp(Binary):
+    grad_fn = "LogaddexpBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.logaddexp(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.inputs
+        n = ctx.needs_input_grad
+        return (grad / (1 + (b - a).exp()) if n[0] else None), (grad / (1 + (a - b).exp()) if n[1] else None)
+
+
+def logaddexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """log(exp(input) + exp(other)) without overflow."""
+    if input.dtype._cat < 2:
+        raise _not_implemented("logaddexp_cpu", input)
+    return _maybe_out(Logaddexp.apply(input, other), out)
 
 
 def logit(input, eps=None):
@@ -231,12 +429,31 @@ def logit(input, eps=None):
     return (x / (1 - x)).log()
 
 
-def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
-    return Tensor._from(np.nan_to_num(input._data, nan=nan, posinf=posinf, neginf=neginf), input.dtype)
+class NanToNum(Op):
+    grad_fn = "NanToNumBackward0"
+
+    @staticmethod
+    def forward(ctx, x, nan, posinf, neginf):
+        if x.dtype.kind not in "fc":
+            return x.copy()
+        return array_module(x).nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * x.isfinite()
 
 
-def round(input, *, decimals=0):
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None, *,
+               out=None) -> Tensor:
+    """Replace nan, +inf and -inf (by default with 0 and the dtype's largest and lowest finite values)."""
+    return _maybe_out(NanToNum.apply(input, nan=nan if nan is not None else 0.0, posinf=posinf, neginf=neginf), out)
+
+
+def round(input, *, decimals=0, out=None):
     """Round half to even (as torch), optionally to ``decimals`` places."""
+    if decimals != 0 and input.dtype._cat < 2:
+        raise _not_implemented("round_cpu", input)
     if decimals == 0:
         return _Round.apply(input, decimals=0)
     return _RoundDec.apply(input, decimals=decimals)
@@ -274,6 +491,9 @@ _METHODS = {
     "addcmul_": lambda self, a, b, value=1: inplace(self, addcmul, a, b, value=value),
     "addcdiv_": lambda self, a, b, value=1: inplace(self, addcdiv, a, b, value=value),
     "nan_to_num_": lambda self, nan=0.0, posinf=None, neginf=None: inplace(self, nan_to_num, nan, posinf, neginf),
+    "hypot_": lambda self, other: inplace(self, hypot, other),
+    "xlogy_": lambda self, other: inplace(self, xlogy, other),
+    "fmax": fmax, "fmin": fmin,
 }
 for _n, _f in _METHODS.items():
     setattr(Tensor, _n, _f)
