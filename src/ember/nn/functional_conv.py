@@ -58,6 +58,11 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd: int) -> Te
     unbatched = input.ndim == nd + 1
     if unbatched:
         input = input.unsqueeze(0)
+    if bias is not None and bias.dtype is not input.dtype:
+        raise RuntimeError(
+            f"Input type ({_CNAME.get(input.dtype.name)}) and bias type ({_CNAME.get(bias.dtype.name)}) should be "
+            "the same"
+        )
     if input.dtype is not weight.dtype:
         if input.dtype.name == "float64" or input.dtype.name not in _TTYPE:
             raise RuntimeError(
@@ -89,11 +94,6 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd: int) -> Te
             raise RuntimeError(
                 f"Given weight of size {_size_str(weight.shape)}, expected bias to be 1-dimensional with "
                 f"{weight.shape[0]} elements, but got bias of size {_size_str(bias.shape)} instead"
-            )
-        if bias.dtype is not input.dtype:
-            raise RuntimeError(
-                f"Input type ({_CNAME.get(input.dtype.name)}) and bias type ({_CNAME.get(bias.dtype.name)}) should be "
-                "the same"
             )
     if isinstance(padding, str):
         if padding == "valid":

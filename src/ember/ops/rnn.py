@@ -1,0 +1,237 @@
+"""Fused recurrent layers: one graph node per layer, direction and sequence (not one per time step).
+
+The forward runs the input projection of all steps as one GEMM, then loops over time in NumPy; the backward is
+backpropagation through time in NumPy, with the weight gradients as one GEMM each over all steps. Gate order is
+torch's: LSTM (i, f, g, o), GRU (r, z, n) with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
+
+When the backward itself must be differentiable (``create_graph=True``) the layer is recomputed with ember ops and
+differentiated by the engine instead (``_composed``), which is slower but exact.
+"""
+
+from __future__ import annotations
+
+from ..autograd.function import Op
+from ..autograd.grad_mode import state
+from ..backend import array_module
+
+_GATES = {"rnn_tanh": 1, "rnn_relu": 1, "gru": 3, "lstm": 4}
+
+
+def _sigmoid(xp, a):
+    with _errstate(xp):
+        return 1.0 / (1.0 + xp.exp(-a))
+
+
+class _errstate:
+    def __init__(self, xp):
+        self.xp = xp
+
+    def __enter__(self):
+        if hasattr(self.xp, "errstate"):
+            self._s = self.xp.errstate(over="ignore")
+            self._s.__enter__()
+
+    def __exit__(self, *exc):
+        if hasattr(self.xp, "errstate"):
+            self._s.__exit__(*exc)
+
+
+def _forward(xp, mode, reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh):
+    """Run one layer over x (T, B, I); return (y, h_T, c_T, saved) where saved holds what BPTT needs."""
+    T, B, _ = x.shape
+    H = w_hh.shape[1]
+    xw = (x.reshape(T * B, -1) @ w_ih.T).reshape(T, B, -1)
+    if b_ih is not None:
+        xw += b_ih
+    whh_t = xp.ascontiguousarray(w_hh.T)
+    y = xp.empty((T, B, H), dtype=x.dtype)
+    hprev = xp.empty((T, B, H), dtype=x.dtype)  # the state entering each step
+    gates = xp.empty((T, B, w_hh.shape[0]), dtype=x.dtype)  # activations of each step
+    hw_n = xp.empty((T, B, H), dtype=x.dtype) if mode == "gru" else None
+    cs = xp.empty((T, B, H), dtype=x.dtype) if mode == "lstm" else None
+    cprev = xp.empty((T, B, H), dtype=x.dtype) if mode == "lstm" else None
+    h, c = h0, c0
+    steps = range(T - 1, -1, -1) if reverse else range(T)
+    for t in steps:
+        hprev[t] = h
+        hw = h @ whh_t
+        if b_hh is not None:
+            hw += b_hh
+        if mode == "lstm":
+            a = xw[t] + hw
+            i = _sigmoid(xp, a[:, :H])
+            f = _sigmoid(xp, a[:, H : 2 * H])
+            g = xp.tanh(a[:, 2 * H : 3 * H])
+            o = _sigmoid(xp, a[:, 3 * H :])
+            cprev[t] = c
+            c = f * c + i * g
+            h = o * xp.tanh(c)
+            gates[t, :, :H], gates[t, :, H : 2 * H], gates[t, :, 2 * H : 3 * H], gates[t, :, 3 * H :] = i, f, g, o
+            cs[t] = c
+        elif mode == "gru":
+            r = _sigmoid(xp, xw[t, :, :H] + hw[:, :H])
+            z = _sigmoid(xp, xw[t, :, H : 2 * H] + hw[:, H : 2 * H])
+            n = xp.tanh(xw[t, :, 2 * H :] + r * hw[:, 2 * H :])
+            hw_n[t] = hw[:, 2 * H :]
+            h = (1 - z) * n + z * h
+            gates[t, :, :H], gates[t, :, H : 2 * H], gates[t, :, 2 * H :] = r, z, n
+        else:
+            a = xw[t] + hw
+            h = xp.tanh(a) if mode == "rnn_tanh" else xp.maximum(a, 0)
+        y[t] = h
+    return y, h, c, (hprev, gates, hw_n, cs, cprev)
+
+
+def _backward(xp, mode, reverse, x, w_ih, w_hh, has_bias, saved, y, gy, gh, gc):
+    """BPTT: gradients of (x, h0, c0, w_ih, w_hh, b_ih, b_hh) as arrays."""
+    hprev, gates, hw_n, cs, cprev = saved
+    T, B, _ = x.shape
+    H = w_hh.shape[1]
+    dxw = xp.empty_like(gates)  # d(loss)/d(x @ w_ih.T + b_ih), per step
+    dhw = xp.empty_like(gates) if mode == "gru" else dxw  # d(loss)/d(h @ w_hh.T + b_hh)
+    dh = xp.zeros((B, H), dtype=x.dtype) if gh is None else gh.copy()
+    dc = None
+    if mode == "lstm":
+        dc = xp.zeros((B, H), dtype=x.dtype) if gc is None else gc.copy()
+    steps = range(T) if reverse else range(T - 1, -1, -1)
+    for t in steps:
+        if gy is not None:
+            dh = dh + gy[t]
+        if mode == "lstm":
+            i, f, g, o = gates[t, :, :H], gates[t, :, H : 2 * H], gates[t, :, 2 * H : 3 * H], gates[t, :, 3 * H :]
+            tc = xp.tanh(cs[t])
+            dc = dc + dh * o * (1 - tc * tc)
+            dxw[t, :, :H] = dc * g * i * (1 - i)
+            dxw[t, :, H : 2 * H] = dc * cprev[t] * f * (1 - f)
+            dxw[t, :, 2 * H : 3 * H] = dc * i * (1 - g * g)
+            dxw[t, :, 3 * H :] = dh * tc * o * (1 - o)
+            dc = dc * f
+            dh = dxw[t] @ w_hh
+        elif mode == "gru":
+            r, z, n = gates[t, :, :H], gates[t, :, H : 2 * H], gates[t, :, 2 * H :]
+            dn = dh * (1 - z) * (1 - n * n)
+            dr = dn * hw_n[t] * r * (1 - r)
+            dz = dh * (hprev[t] - n) * z * (1 - z)
+            dxw[t, :, :H], dxw[t, :, H : 2 * H], dxw[t, :, 2 * H :] = dr, dz, dn
+            dhw[t, :, :H], dhw[t, :, H : 2 * H], dhw[t, :, 2 * H :] = dr, dz, dn * r
+            dh = dh * z + dhw[t] @ w_hh
+        else:
+            h = y[t]
+            da = dh * (1 - h * h) if mode == "rnn_tanh" else dh * (h > 0)
+            dxw[t] = da
+            dh = da @ w_hh
+    flat_x = dxw.reshape(T * B, -1)
+    flat_h = dhw.reshape(T * B, -1)
+    gx = (flat_x @ w_ih).reshape(x.shape)
+    gw_ih = flat_x.T @ x.reshape(T * B, -1)
+    gw_hh = flat_h.T @ hprev.reshape(T * B, -1)
+    gb_ih = flat_x.sum(axis=0) if has_bias else None
+    gb_hh = flat_h.sum(axis=0) if has_bias else None
+    return gx, dh, dc, gw_ih, gw_hh, gb_ih, gb_hh
+
+
+def _composed(mode, reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh):
+    """The same layer with ember ops (a node per step): used to differentiate the backward itself."""
+    H = w_hh.shape[1]
+    xw = x.matmul(w_ih.t())
+    if b_ih is not None:
+        xw = xw + b_ih
+    h, c = h0, c0
+    ys = [None] * x.shape[0]
+    steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+    for t in steps:
+        hw = h.matmul(w_hh.t())
+        if b_hh is not None:
+            hw = hw + b_hh
+        if mode == "lstm":
+            a = xw[t] + hw
+            i, f, g, o = a[:, :H].sigmoid(), a[:, H : 2 * H].sigmoid(), a[:, 2 * H : 3 * H].tanh(), a[:, 3 * H :].sigmoid()
+            c = f * c + i * g
+            h = o * c.tanh()
+        elif mode == "gru":
+            r = (xw[t, :, :H] + hw[:, :H]).sigmoid()
+            z = (xw[t, :, H : 2 * H] + hw[:, H : 2 * H]).sigmoid()
+            n = (xw[t, :, 2 * H :] + r * hw[:, 2 * H :]).tanh()
+            h = (1 - z) * n + z * h
+        else:
+            a = xw[t] + hw
+            h = a.tanh() if mode == "rnn_tanh" else a.relu()
+        ys[t] = h
+    import ember
+
+    return ember.stack(ys), h, c
+
+
+class RNNLayer(Op):
+    """One layer and direction of an Elman RNN or a GRU: (x, h0, w_ih, w_hh, b_ih, b_hh) -> (y, h_T)."""
+
+    grad_fn = "RnnLayerBackward0"
+    n_outputs = 2
+
+    @staticmethod
+    def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, *, mode, reverse):
+        xp = array_module(x)
+        y, h, _, saved = _forward(xp, mode, reverse, x, h0, None, w_ih, w_hh, b_ih, b_hh)
+        ctx.mode, ctx.reverse, ctx.saved, ctx.y = mode, reverse, saved, y
+        return y, h
+
+    @staticmethod
+    def backward(ctx, gy, gh):
+        x, h0, w_ih, w_hh, b_ih, b_hh = ctx.inputs
+        if state.enabled:  # create_graph: differentiate a composed recomputation instead
+            return _grad_composed(ctx, (x, h0, None, w_ih, w_hh, b_ih, b_hh), (gy, gh))
+        xp = array_module(x._data)
+        r = _backward(xp, ctx.mode, ctx.reverse, x._data, w_ih._data, w_hh._data, b_ih is not None, ctx.saved,
+                      ctx.y, _arr(gy), _arr(gh), None)
+        gx, gh0, _, gw_ih, gw_hh, gb_ih, gb_hh = r
+        return _wrap_grads(ctx, (gx, gh0, gw_ih, gw_hh, gb_ih, gb_hh))
+
+
+class LSTMLayer(Op):
+    """One layer and direction of an LSTM: (x, h0, c0, w_ih, w_hh, b_ih, b_hh) -> (y, h_T, c_T)."""
+
+    grad_fn = "MkldnnRnnLayerBackward0"
+    n_outputs = 3
+
+    @staticmethod
+    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, *, reverse):
+        xp = array_module(x)
+        y, h, c, saved = _forward(xp, "lstm", reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+        ctx.reverse, ctx.saved, ctx.y = reverse, saved, y
+        return y, h, c
+
+    @staticmethod
+    def backward(ctx, gy, gh, gc):
+        x, h0, c0, w_ih, w_hh, b_ih, b_hh = ctx.inputs
+        if state.enabled:
+            return _grad_composed(ctx, (x, h0, c0, w_ih, w_hh, b_ih, b_hh), (gy, gh, gc))
+        xp = array_module(x._data)
+        r = _backward(xp, "lstm", ctx.reverse, x._data, w_ih._data, w_hh._data, b_ih is not None, ctx.saved,
+                      ctx.y, _arr(gy), _arr(gh), _arr(gc))
+        return _wrap_grads(ctx, r)
+
+
+def _arr(g):
+    return None if g is None else g._data
+
+
+def _wrap_grads(ctx, grads):
+    from .._tensor import Tensor
+
+    return tuple(Tensor._from(g) if g is not None and need else None for g, need in zip(grads, ctx.needs_input_grad))
+
+
+def _grad_composed(ctx, inputs, grads):
+    import ember
+
+    x, h0, c0, w_ih, w_hh, b_ih, b_hh = inputs
+    mode = "lstm" if c0 is not None else ctx.mode
+    outs = _composed(mode, ctx.reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+    outs = outs if c0 is not None else outs[:2]
+    pairs = [(o, g) for o, g in zip(outs, grads) if g is not None]
+    args = [x, h0, w_ih, w_hh, b_ih, b_hh] if c0 is None else [x, h0, c0, w_ih, w_hh, b_ih, b_hh]
+    wanted = [a for a, need in zip(args, ctx.needs_input_grad) if need]
+    res = ember.autograd.grad([o for o, _ in pairs], wanted, [g for _, g in pairs], create_graph=True,
+                              allow_unused=True)
+    it = iter(res)
+    return tuple(next(it) if need else None for need in ctx.needs_input_grad)
