@@ -178,7 +178,7 @@ def tanh(input: Tensor) -> Tensor:
 
 
 def logsigmoid(input: Tensor) -> Tensor:
-    return -softplus(-input)
+    return _ops.LogSigmoid.apply(input)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
@@ -661,7 +661,7 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bi
     k = len(ns)
     if tuple(input._data.shape[input.ndim - k:]) != ns or input.ndim < k:
         raise RuntimeError(f"Given normalized_shape={list(ns)}, expected input with shape [*, "
-                           f"{', '.join(map(str, ns))}], but got input of size{input.shape}")
+                           f"{', '.join(map(str, ns))}], but got input of size{list(input._data.shape)}")
     return _ops.NativeLayerNorm.apply(input, weight, bias, k=k, eps=eps)
 
 

@@ -448,6 +448,9 @@ Hardsigmoid = _act("Hardsigmoid", "HardsigmoidBackward0",
                    lambda xp, x: xp.clip(x + 3, 0, 6) / 6,
                    lambda g, x, y: g * ((x > -3) & (x < 3)) / 6)
 Softplus = _act("Softplus", "SoftplusBackward0", _softplus_f, _softplus_b)
+LogSigmoid = _act("LogSigmoid", "LogSigmoidBackward0",
+                  lambda xp, x: -xp.logaddexp(0, -x),
+                  lambda g, x, y: g * (-x).sigmoid())
 Threshold = _act("Threshold", "ThresholdBackward0",
                  lambda xp, x, threshold, value: xp.where(x > threshold, x, value),
                  lambda g, x, y, threshold, value: g * (x > threshold))

@@ -1,0 +1,146 @@
+"""Loss modules and functions against torch: values for every reduction, gradients, options, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from nn_cases import assert_close, to_e
+
+import ember
+
+torch = pytest.importorskip("torch")
+enn = ember.nn
+tnn = torch.nn
+
+
+def rand(*shape, seed=0, scale=1.0):
+    return torch.from_numpy((np.random.RandomState(seed).randn(*shape) * scale).astype(np.float32))
+
+
+def labels(n, c, seed=1, shape=None):
+    return torch.from_numpy(np.random.RandomState(seed).randint(0, c, size=shape or (n,)).astype(np.int64))
+
+
+def probs(*shape, seed=2):
+    return torch.from_numpy(np.random.RandomState(seed).uniform(0.05, 0.95, size=shape).astype(np.float32))
+
+
+def soft(*shape, seed=3):
+    return torch.softmax(rand(*shape, seed=seed), 1)
+
+
+# (id, constructor taking (nn, lib), inputs: list of (tensor factory, requires_grad))
+# fmt: off
+LOSSES = [
+    ("MSE",            lambda nn, lib: nn.MSELoss(),                          lambda: [rand(4, 3), rand(4, 3, seed=1)]),
+    ("L1",             lambda nn, lib: nn.L1Loss(),                           lambda: [rand(4, 3), rand(4, 3, seed=1)]),
+    ("SmoothL1",       lambda nn, lib: nn.SmoothL1Loss(beta=0.5),             lambda: [rand(4, 3), rand(4, 3, seed=1)]),
+    ("Huber",          lambda nn, lib: nn.HuberLoss(delta=0.7),               lambda: [rand(4, 3), rand(4, 3, seed=1)]),
+    ("CE",             lambda nn, lib: nn.CrossEntropyLoss(),                 lambda: [rand(5, 4), labels(5, 4)]),
+    ("CE-weight",      lambda nn, lib: nn.CrossEntropyLoss(weight=lib.tensor([1.0, 2.0, 0.5, 1.5])),
+                        lambda: [rand(5, 4), labels(5, 4)]),
+    ("CE-ignore",      lambda nn, lib: nn.CrossEntropyLoss(ignore_index=1),   lambda: [rand(6, 3), labels(6, 3)]),
+    ("CE-smooth",      lambda nn, lib: nn.CrossEntropyLoss(label_smoothing=0.2), lambda: [rand(5, 4), labels(5, 4)]),
+    ("CE-smooth-w-ign", lambda nn, lib: nn.CrossEntropyLoss(weight=lib.tensor([1.0, 2.0, 0.5]), ignore_index=0,
+                                                            label_smoothing=0.1),
+                        lambda: [rand(6, 3), labels(6, 3)]),
+    ("CE-probs",       lambda nn, lib: nn.CrossEntropyLoss(),                 lambda: [rand(5, 4), soft(5, 4)]),
+    ("CE-probs-smooth", lambda nn, lib: nn.CrossEntropyLoss(label_smoothing=0.3, weight=lib.tensor([1.0, 2, 3])),
+                        lambda: [rand(5, 3), soft(5, 3)]),
+    ("CE-spatial",     lambda nn, lib: nn.CrossEntropyLoss(),                 lambda: [rand(2, 4, 3, 5),
+                                 labels(0, 4, shape=(2, 3, 5))]),
+    ("CE-unbatched",   lambda nn, lib: nn.CrossEntropyLoss(),                 lambda: [rand(4), torch.tensor(2)]),
+    ("NLL",            lambda nn, lib: nn.NLLLoss(),                          lambda: [rand(5, 4), labels(5, 4)]),
+    ("NLL-weight-ign", lambda nn, lib: nn.NLLLoss(weight=lib.tensor([1.0, 2.0, 0.5]), ignore_index=2),
+                        lambda: [rand(6, 3), labels(6, 3)]),
+    ("BCE",            lambda nn, lib: nn.BCELoss(),
+                        lambda: [probs(4, 3), probs(4, 3, seed=5)]),
+    ("BCE-weight",     lambda nn, lib: nn.BCELoss(weight=lib.tensor([1.0, 2.0, 3.0])),
+                        lambda: [probs(4, 3), probs(4, 3, seed=5)]),
+    ("BCEWithLogits",  lambda nn, lib: nn.BCEWithLogitsLoss(),
+                        lambda: [rand(4, 3, scale=3), probs(4, 3)]),
+    ("BCEWithLogits-pw", lambda nn, lib: nn.BCEWithLogitsLoss(pos_weight=lib.tensor([1.0, 3.0, 0.5])),
+                        lambda: [rand(4, 3, scale=3), probs(4, 3)]),
+    ("KLDiv",          lambda nn, lib: nn.KLDivLoss(reduction="batchmean"),
+                        lambda: [torch.log_softmax(rand(4, 3), 1),
+                                 soft(4, 3)]),
+    ("KLDiv-logt",     lambda nn, lib: nn.KLDivLoss(reduction="sum", log_target=True),
+                        lambda: [torch.log_softmax(rand(4, 3), 1),
+                                 soft(4, 3).log()]),
+    ("CosineEmb",      lambda nn, lib: nn.CosineEmbeddingLoss(margin=0.1),    lambda: [rand(4, 5), rand(4, 5, seed=1),
+                                 torch.tensor([1, -1, 1, -1])]),
+    ("MarginRanking",  lambda nn, lib: nn.MarginRankingLoss(margin=0.2),      lambda: [rand(6), rand(6, seed=1),
+                                 torch.tensor([1, -1, 1, 1, -1, -1.0])]),
+    ("TripletMargin",  lambda nn, lib: nn.TripletMarginLoss(),                lambda: [rand(4, 5), rand(4, 5, seed=1),
+                                 rand(4, 5, seed=2)]),
+]
+# fmt: on
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name, build, make", LOSSES, ids=[r[0] for r in LOSSES])
+def test_loss_matches_torch(name, build, make, reduction):
+    t, e = build(tnn, torch), build(enn, ember)
+    if name.startswith("KLDiv") and reduction == "mean":
+        pytest.skip("covered by batchmean/sum; mean warns")
+    if reduction != "mean" or not name.startswith("KLDiv"):
+        t.reduction = e.reduction = reduction  # settable after construction, as in torch
+    assert repr(e) == repr(t)
+    tin = make()
+    tin = [x.clone().requires_grad_(x.is_floating_point() and i < 2 and not (name.startswith("CE") and i == 1
+                        and x.dtype == torch.int64))
+           for i, x in enumerate(tin)]
+    ein = [to_e(x, x.requires_grad) for x in tin]
+    tout, eout = t(*tin), e(*ein)
+    assert_close(eout, tout, 1e-5, 1e-4, "loss")
+    if tout.requires_grad:
+        cot = rand(*tout.shape, seed=11) if tout.dim() else torch.tensor(1.7)
+        tout.backward(cot)
+        eout.backward(to_e(cot))
+        for i, (a, b) in enumerate(zip(ein, tin, strict=True)):
+            if b.requires_grad:
+                assert_close(a.grad, b.grad, 1e-5, 1e-4, f"grad {i}")
+
+
+def test_cross_entropy_graph_is_log_softmax_then_nll():
+    x = ember.randn(3, 4, requires_grad=True)
+    loss = enn.functional.cross_entropy(x, ember.tensor([0, 1, 3]))
+    assert loss.grad_fn.name() == "NllLossBackward0"
+    assert loss.grad_fn.next_functions[0][0].name() == "LogSoftmaxBackward0"
+
+
+def test_cross_entropy_subclass_and_stability():
+    class Masked(enn.CrossEntropyLoss):
+        def forward(self, pred, label):
+            self.reduction = "none"
+            return super().forward(pred, label).mean(dim=0)
+
+    x = torch.tensor([[1000.0, -1000.0, 0.0], [0.0, 1.0, 2.0]])
+    y = torch.tensor([1, 2])
+    assert_close(Masked()(to_e(x), to_e(y)), tnn.CrossEntropyLoss(reduction="none")(x, y).mean(0))
+
+
+@pytest.mark.parametrize("stmt", [
+    "F.cross_entropy(lib.ones(4, 3), lib.tensor([0, 1, 2, 3]))",
+    "F.cross_entropy(lib.ones(4, 3), lib.tensor([0, 1, 2]))",
+    "F.nll_loss(lib.ones(4, 3), lib.tensor([0, 1, 2, 1]).int())",
+    "F.binary_cross_entropy(lib.ones(4, 3) * 2, lib.ones(4, 3))",
+    "F.binary_cross_entropy_with_logits(lib.ones(4, 3), lib.ones(4))",
+    "F.mse_loss(lib.ones(2), lib.ones(2), reduction='avg')",
+])
+def test_loss_errors_match_torch(stmt):
+    import torch.nn.functional as TF
+
+    msgs = []
+    for lib, F in ((torch, TF), (ember, enn.functional)):
+        with pytest.raises(Exception) as info:
+            eval(stmt, {"lib": lib, "F": F})
+        msgs.append((type(info.value).__name__, str(info.value).split("\n")[0]))
+    assert msgs[0] == msgs[1]
+
+
+def test_mse_broadcast_warns_like_torch():
+    with pytest.warns(UserWarning, match="Using a target size"):
+        out = enn.MSELoss()(ember.ones(4, 3), ember.zeros(3))
+    assert float(out) == 1.0
