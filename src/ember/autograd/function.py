@@ -530,6 +530,7 @@ def _record_function(ctx, args, is_t, out, to_save):
             if id(o) in non_diff:
                 o._requires_grad = False
         elif id(o) in dirty:
+            o._bump()  # torch: marking an input dirty counts as one more write
             rebase_history(o, ctx, i)
             out_ids[id(o)] = i
         else:

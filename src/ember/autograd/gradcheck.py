@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .grad_mode import no_grad
+from .grad_mode import enable_grad, no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -193,8 +193,7 @@ def gradgradcheck(
 
     inputs = _as_tuple(inputs)
     if grad_outputs is None:
-        with no_grad():
-            outs = _differentiable_outputs(_as_tuple(func(*inputs)))
+        outs = _differentiable_outputs(_as_tuple(func(*inputs)))
         rng = np.random.default_rng(0)
         grad_outputs = tuple(
             Tensor._from(rng.uniform(-1, 1, o._data.shape).astype(o._data.dtype), o.dtype).requires_grad_()
@@ -208,9 +207,10 @@ def gradgradcheck(
     def new_func(*args):
         ins = args[: len(args) - n_go]
         gos = args[len(args) - n_go:]
-        outs = _differentiable_outputs(_as_tuple(func(*ins)))
-        diff_in = [ins[i] for i in diff_idx]
-        grads = autograd_grad(outs, diff_in, gos, create_graph=True, allow_unused=True)
+        with enable_grad():  # the numerical part calls this under no_grad; the gradients need a graph
+            outs = _differentiable_outputs(_as_tuple(func(*ins)))
+            diff_in = [ins[i] for i in diff_idx]
+            grads = autograd_grad(outs, diff_in, gos, create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(
