@@ -292,6 +292,11 @@ PROTOCOLS = [
     ("sorted", lambda m: [v.item() for v in sorted(m.tensor([3, 1, 2]))]),
     ("sum builtin", lambda m: sum(m.tensor([1.0, 2.0, 3.0])).item()),
     ("numpy scalar times", lambda m: repr(np.float32(2.0) * m.tensor([1.0, 2.0]))),
+    ("reversed", lambda m: repr(reversed(m.tensor([1, 2, 3])))),
+    ("reversed 2-d", lambda m: repr(reversed(m.arange(4).reshape(2, 2)))),
+    ("numpy ufunc gives tensor", lambda m: repr(np.exp(m.tensor([1.0, 2.0])))),
+    ("numpy ufunc bool gives uint8", lambda m: repr(np.greater(m.tensor([1.0, -2.0]), 0))),
+    ("is_same_size", lambda m: (m.zeros(2, 3).is_same_size(m.ones(2, 3)), m.zeros(2).is_same_size(m.zeros(3)))),
 ]
 
 

@@ -414,6 +414,19 @@ class Tensor:
             return a.astype(dtype)
         return a.copy() if copy else a
 
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        # torch: a NumPy ufunc applied to a tensor gives a tensor; bool results become uint8
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        return Tensor._from(array)
+
+    def __reversed__(self):
+        """Reverse along dimension 0 (a 0-d tensor is returned as is), as torch does."""
+        return self if self._data.ndim == 0 else self.flip(0)
+
+    def is_same_size(self, other: Tensor) -> bool:
+        return self._data.shape == other._data.shape
+
     def __dlpack__(self, stream=None):
         return self._data.__dlpack__()
 
