@@ -519,6 +519,8 @@ def matrix_exp(A: Tensor) -> Tensor:
 
 def cross(input: Tensor, other: Tensor, *, dim: int = -1, out=None) -> Tensor:
     """Cross product of 3-vectors along ``dim`` (broadcasting the other dims)."""
+    if input.ndim != other.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     shape = tuple(np.broadcast_shapes(tuple(input.shape), tuple(other.shape)))
     d = wrap_dim(dim, len(shape))
     a, b = input.expand(shape), other.expand(shape)

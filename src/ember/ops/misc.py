@@ -282,8 +282,7 @@ def meshgrid(*tensors, indexing: str | None = None):
     shape = tuple(t.shape[0] for t in ts)
     n = len(ts)
     out = [t.reshape(tuple(-1 if i == j else 1 for j in range(n))).expand(shape) for i, t in enumerate(ts)]
-    if swap:
-        out = [o.transpose(0, 1) for o in out]
+    if swap:  # 'xy': the grid of (y, x, ...) with the first two outputs given back in the callers' order
         out[0], out[1] = out[1], out[0]
     return tuple(out)
 
@@ -815,9 +814,7 @@ def logdet(input: Tensor) -> Tensor:
     from .. import linalg
 
     sign, logabs = linalg.slogdet(input)
-    from .pointwise import where
-
-    return where(sign < 0, logabs * float("nan"), logabs)
+    return logabs.masked_fill(sign < 0, float("nan"))
 
 
 def slogdet(input: Tensor):

@@ -1,0 +1,147 @@
+"""Shape, index and structure ops of ops/misc.py against torch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from check import errors, forward, gradgrads, grads, numeric_gradcheck
+from harness_ops import Error, Row, Sample, error_cases, forward_cases, grad_cases, make
+
+torch = pytest.importorskip("torch")
+
+F = ("float32", "float64")
+I64 = lambda a: np.array(a, dtype=np.int64)  # noqa: E731
+
+
+def first(xs):
+    return lambda lib, *a, **k: getattr(lib, xs)(*a, **k)[0]
+
+
+ROWS = [
+    Row("diagonal", lambda d: [Sample(make((3, 4), d)), Sample(make((3, 4), d), 1), Sample(make((3, 4), d), -2),
+                               Sample(make((2, 3, 4), d), 0, 0, 2, note="3d"), Sample(make((3, 4), d), 5, note="off")],
+        dtypes=F + ("int64",), grad=True, gradgrad=True,
+        errors=[Error(Sample(make((3, 4)), 0, 1, 1), RuntimeError), Error(Sample(make((3, 4)), 0, 0, 2), IndexError)]),
+    Row("diag_embed", lambda d: [Sample(make((3,), d)), Sample(make((2, 3), d), 1),
+                                 Sample(make((2, 3), d), -1, 0, 2, note="dims")], dtypes=F, grad=True),
+    Row("diag", lambda d: [Sample(make((3,), d)), Sample(make((3,), d), 2), Sample(make((3, 4), d)),
+                           Sample(make((3, 4), d), -1)], dtypes=F + ("int64",), grad=True),
+    Row("diagflat", lambda d: [Sample(make((2, 2), d))], dtypes=F, grad=True),
+    Row("trace", lambda d: [Sample(make((3, 4), d)), Sample(make((4, 4), d))], dtypes=F + ("int32",), grad=True,
+        errors=[Error(Sample(make((3,))), RuntimeError)]),
+    Row("tril", lambda d: [Sample(make((3, 4), d)), Sample(make((3, 4), d), 1), Sample(make((2, 3, 3), d), -1)],
+        dtypes=F + ("int64",), grad=True, errors=[Error(Sample(make((3,))), RuntimeError)]),
+    Row("triu", lambda d: [Sample(make((3, 4), d)), Sample(make((3, 4), d), -1), Sample(make((2, 3, 3), d), 2)],
+        dtypes=F + ("bool",), grad=True),
+    Row("tril_indices", lambda d: [Sample(3, 4), Sample(4, 3, 1), Sample(3, 3, -1)]),
+    Row("triu_indices", lambda d: [Sample(3, 4), Sample(4, 3, 1)]),
+    Row("roll", lambda d: [Sample(make((3, 4), d), 1), Sample(make((3, 4), d), 2, 1), Sample(make((3, 4), d), -1, 0),
+                           Sample(make((3, 4), d), (1, 2), (0, 1), note="two dims")], dtypes=F + ("int64",),
+        grad=True, errors=[Error(Sample(make((3, 4)), (1, 2), 0), RuntimeError)]),
+    Row("rot90", lambda d: [Sample(make((3, 4), d)), Sample(make((3, 4), d), 2), Sample(make((3, 4), d), -1),
+                            Sample(make((2, 3, 4), d), 1, (1, 2)), Sample(make((3, 4), d), 3, (1, 0))],
+        dtypes=F, grad=True, errors=[Error(Sample(make((3,))), RuntimeError)]),
+    Row("repeat_interleave", lambda d: [Sample(make((2, 3), d), 2), Sample(make((2, 3), d), 2, 1),
+                                        Sample(make((2, 3), d), I64([1, 2]), 0, note="tensor repeats"),
+                                        Sample(make((), d), 3, note="0-d")], dtypes=F + ("int64",), grad=True),
+    Row("repeat_interleave", lambda d: [Sample(I64([2, 0, 1]))], id="repeat_interleave counts"),
+    Row("meshgrid", lambda d: [Sample(make((3,), d), make((2,), d), indexing="ij"),
+                               Sample(make((3,), d), make((2,), d), indexing="xy"),
+                               Sample(make((3,), d), make((2,), d), make((4,), d), indexing="xy", note="three")],
+        dtypes=F, grad=True),
+    Row("einsum", lambda d: [Sample("ij,jk->ik", make((2, 3), d), make((3, 4), d)),
+                             Sample("ij->j", make((2, 3), d)), Sample("ii->i", make((3, 3), d), note="diag"),
+                             Sample("ii", make((3, 3), d), note="trace"),
+                             Sample("bij,bjk->bik", make((2, 2, 3), d), make((2, 3, 2), d)),
+                             Sample("i,j", make((2,), d), make((3,), d), note="implicit outer"),
+                             Sample("...ij,...jk", make((2, 2, 3), d), make((3, 2), d), note="ellipsis"),
+                             Sample("ij,jk,kl->il", make((2, 3), d), make((3, 4), d), make((4, 2), d),
+                                    note="three"),
+                             Sample("ij,ij->", make((2, 3), d), make((2, 3), d), note="full")],
+        dtypes=F, grad=True),
+    Row("cartesian_prod", lambda d: [Sample(make((2,), d), make((3,), d)), Sample(make((3,), d), note="one")],
+        dtypes=F + ("int64",), grad=True),
+    Row("combinations", lambda d: [Sample(make((4,), d)), Sample(make((4,), d), 3),
+                                   Sample(make((3,), d), with_replacement=True)], dtypes=F, grad=True),
+    Row("kron", lambda d: [Sample(make((2, 3), d), make((2, 2), d)), Sample(make((2,), d), make((2, 3), d))],
+        dtypes=F + ("int64",), grad=True),
+    Row("cross", lambda d: [Sample(make((4, 3), d), make((4, 3), d), dim=1), Sample(make((3, 2), d), make((3, 2), d)),
+                            Sample(make((2, 3), d), make((1, 3), d), dim=-1, note="broadcast")], dtypes=F, grad=True,
+        errors=[Error(Sample(make((2, 3)), make((3,)), dim=-1), RuntimeError)]),
+    Row("linalg.cross", lambda d: [Sample(make((4, 3), d), make((4, 3), d))], dtypes=F, grad=True,
+        errors=[Error(Sample(make((2,)), make((2,))), RuntimeError)]),
+    Row("index_copy", lambda d: [Sample(make((4, 3), d), 0, I64([2, 0]), make((2, 3), d)),
+                                 Sample(make((4, 3), d), 1, I64([1]), make((4, 1), d))], dtypes=F, grad=True),
+    Row("index_fill", lambda d: [Sample(make((4, 3), d), 0, I64([2, 0]), -1.0),
+                                 Sample(make((4, 3), d), 1, I64([1]), 5)], dtypes=F + ("int64",), grad=True),
+    Row("masked_scatter", lambda d: [Sample(make((3, 4), d), make((3, 4), "bool"), make((12,), d)),
+                                     Sample(make((3, 4), d), make((4,), "bool"), make((3, 4), d), note="broadcast")],
+        dtypes=F, grad=True),
+    Row("scatter_reduce", lambda d: [
+        Sample(make((3, 4), d), 0, I64([[0, 1, 0, 2], [2, 2, 1, 0]]), make((2, 4), d), red, include_self=inc,
+               note=f"{red} {inc}")
+        for red in ("sum", "mean", "amax", "amin", "prod") for inc in (True, False)],
+        dtypes=F, grad=True,
+        errors=[Error(Sample(make((3,)), 0, I64([0]), make((1,)), "average"), RuntimeError)]),
+    Row("dist", lambda d: [Sample(make((3,), d), make((3,), d), p) for p in (1, 2, 3, float("inf"), 0)]
+        + [Sample(make((2, 3), d), make((3,), d), note="broadcast")], dtypes=F, grad=True,
+        grad_samples=lambda d: [Sample(make((3,), d), make((3,), d), p) for p in (1, 2, 3, float("inf"))]),
+    Row("cdist", lambda d: [Sample(make((3, 4), d), make((2, 4), d)), Sample(make((2, 3, 4), d), make((2, 2, 4), d), 1.0),
+                            Sample(make((3, 4), d), make((2, 4), d), float("inf"))], dtypes=F, grad=True,
+        errors=[Error(Sample(make((3, 4)), make((2, 5))), RuntimeError)]),
+    Row("cov", lambda d: [Sample(make((3, 5), d)), Sample(make((5,), d)), Sample(make((3, 5), d), correction=0),
+                          Sample(make((2, 5), d), fweights=I64([1, 2, 1, 3, 1]),
+                                 aweights=make((5,), d, low=0.1, high=1), note="weights")], dtypes=F, grad=True),
+    Row("corrcoef", lambda d: [Sample(make((3, 5), d))], dtypes=F, grad=True),
+    Row("diff", lambda d: [Sample(make((3, 4), d)), Sample(make((3, 4), d), 2, 0),
+                           Sample(make((3, 4), d), 1, -1, make((3, 1), d), make((3, 2), d), note="prepend append")],
+        dtypes=F + ("int64", "bool"), grad=True),
+    Row("block_diag", lambda d: [Sample(make((2, 2), d), make((1, 3), d), make((), d), make((2,), d))],
+        dtypes=F, grad=True),
+    Row("trapezoid", lambda d: [Sample(make((3, 4), d)), Sample(make((3, 4), d), dx=0.5),
+                                Sample(make((3, 4), d), make((4,), d), note="x")], dtypes=F, grad=True),
+    Row("vander", lambda d: [Sample(make((3,), d)), Sample(make((3,), d), 4, True)], dtypes=F + ("int64",)),
+    Row("addmv", lambda d: [Sample(make((3,), d), make((3, 4), d), make((4,), d), beta=0.5, alpha=2)], dtypes=F,
+        grad=True),
+    Row("addr", lambda d: [Sample(make((3, 4), d), make((3,), d), make((4,), d))], dtypes=F, grad=True),
+    Row("baddbmm", lambda d: [Sample(make((2, 3, 4), d), make((2, 3, 5), d), make((2, 5, 4), d), alpha=0.5)],
+        dtypes=F, grad=True),
+    Row("addbmm", lambda d: [Sample(make((3, 4), d), make((2, 3, 5), d), make((2, 5, 4), d))], dtypes=F, grad=True),
+    Row("renorm", lambda d: [Sample(make((3, 4), d), 2, 0, 1.0)], dtypes=F),
+    Row("logdet", lambda d: [Sample(make((3, 3), d) + 3 * np.eye(3, dtype=d))], dtypes=F, grad=True),
+]
+
+
+@pytest.mark.parametrize("row, dtype, sample", forward_cases(ROWS))
+def test_forward_matches_torch(row, dtype, sample):
+    forward(torch, row, sample)
+
+
+@pytest.mark.parametrize("row, dtype, sample", grad_cases(ROWS))
+def test_grads_match_torch(row, dtype, sample, request):
+    grads(torch, row, sample, request.node.callspec.id)
+
+
+@pytest.mark.parametrize("row, dtype, sample", grad_cases(ROWS, "gradgrad"))
+def test_gradgrad_matches_torch(row, dtype, sample, request):
+    gradgrads(torch, row, sample, request.node.callspec.id)
+
+
+@pytest.mark.parametrize("row, dtype, sample", [c for c in grad_cases(ROWS) if c.id.endswith("-0")])
+def test_gradcheck_finite_differences(row, dtype, sample):
+    numeric_gradcheck(row, sample)
+
+
+@pytest.mark.parametrize("row, err", error_cases(ROWS))
+def test_errors_match_torch(row, err):
+    errors(torch, row, err)
+
+
+def test_diagonal_is_a_writable_view():
+    import ember
+
+    x = ember.zeros(3, 3)
+    x.diagonal().fill_(1.0) if hasattr(ember.Tensor, "fill_") else None
+    d = x.diagonal()
+    d[1] = 5.0
+    assert x[1, 1].item() == 5.0
