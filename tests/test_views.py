@@ -67,11 +67,10 @@ VIEWS = [
     ("split sizes", lambda m, x: x.split([1, 3], dim=2)),
     ("chunk", lambda m, x: x.chunk(3, dim=1)),
     ("detach", lambda m, x: x.detach()),
-    pytest.param("diagonal", lambda m, x: x[0].diagonal(),
-                 marks=pytest.mark.xfail(reason="Tensor.diagonal is not implemented yet (ops library)")),
+    ("diagonal", lambda m, x: x[0].diagonal()),
     ("movedim", lambda m, x: x.movedim(0, 2)),
 ]
-IDS = [v.values[0] if hasattr(v, "values") else v[0] for v in VIEWS]
+IDS = [v[0] for v in VIEWS]
 # torch lets fill_/__setitem__ write through an expanded view (add_ raises); ember's expand is a read-only broadcast
 EXPAND_WRITE = "ops/_inplace.py: ember's expanded views are read-only NumPy broadcasts"
 # torch unsqueezes for None before selecting, so the new axis gets the stride of the unselected tensor
