@@ -25,7 +25,10 @@ def numpy_generator(generator=None) -> np.random.Generator:
 
 
 def gammainc(a: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Return the regularised lower incomplete gamma P(a, x) in float64 (series below a + 1, continued fraction above)."""
+    """Return the regularised lower incomplete gamma P(a, x) in float64.
+
+    A series below ``x = a + 1``, a continued fraction above it.
+    """
     a, x = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
     out = np.zeros(a.shape)
     pos = x > 0

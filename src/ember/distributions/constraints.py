@@ -288,7 +288,7 @@ class _Cat(Constraint):
 
     def check(self, value):
         checks, start = [], 0
-        for constr, length in zip(self.cseq, self.lengths):
+        for constr, length in zip(self.cseq, self.lengths, strict=False):
             checks.append(constr.check(value.narrow(self.dim, start, length)))
             start += length
         return ember.cat(checks, self.dim)
@@ -300,7 +300,7 @@ class _Stack(Constraint):
 
     def check(self, value):
         vs = [value.select(self.dim, i) for i in range(value.size(self.dim))]
-        return ember.stack([c.check(v) for v, c in zip(vs, self.cseq)], self.dim)
+        return ember.stack([c.check(v) for v, c in zip(vs, self.cseq, strict=False)], self.dim)
 
 
 # fmt: off

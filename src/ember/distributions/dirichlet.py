@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ember
-from ember._size import Size
 
 from . import constraints
 from ._sampling import standard_gamma
@@ -50,7 +49,8 @@ class Dirichlet(ExponentialFamily):
         mode = concentrationm1 / concentrationm1.sum(-1, True)
         mask = (self.concentration < 1).all(dim=-1)
         if bool(mask.any()):
-            mode[mask] = ember.nn.functional.one_hot(mode[mask].argmax(dim=-1), concentrationm1.shape[-1]).to(mode.dtype)
+            hot = ember.nn.functional.one_hot(mode[mask].argmax(dim=-1), concentrationm1.shape[-1])
+            mode[mask] = hot.to(mode.dtype)
         return mode
 
     @property

@@ -45,8 +45,8 @@ def register_kl(type_p, type_q):
 
 def _dispatch_kl(type_p, type_q):
     # the most specific registered pair: nearest ancestors of p first, then of q
-    for i, sp in enumerate(type_p.__mro__):
-        for j, sq in enumerate(type_q.__mro__):
+    for sp in type_p.__mro__:
+        for sq in type_q.__mro__:
             if (sp, sq) in _KL_REGISTRY:
                 return _KL_REGISTRY[sp, sq]
     return NotImplemented
