@@ -73,7 +73,13 @@ def snapshot(self: Tensor) -> Tensor:
     old._data = self._data.copy()
     old.dtype = self.dtype
     if self._requires_grad:  # (a leaf that requires grad never gets here: check_leaf)
-        fn, nr = _edge(self)
+        base = _diff_base(self)
+        if base is not None and base._requires_grad:
+            # the view's value as a function of its base's history: the view's own history (e.g. SelectBackward0)
+            # holds the base, which is about to take a history leading here: a cycle for the garbage collector
+            fn, nr = _as_strided_node(base, _positions(base._data, self._data)), 0
+        else:
+            fn, nr = _edge(self)
         old._requires_grad = True
         old.grad_fn = fn
         old._out_nr = nr
@@ -147,6 +153,14 @@ def rebase_history(self: Tensor, fn, out_nr: int, result: Tensor | None = None) 
 
 
 def _as_strided_history(view: Tensor, base: Tensor, pos) -> None:
+    view.grad_fn = _as_strided_node(base, pos)
+    view._out_nr = 0
+    view._requires_grad = True
+    view._gv = view._vc[0]
+
+
+def _as_strided_node(base: Tensor, pos):
+    """An AsStridedBackward0 node: the elements ``pos`` of ``base`` as a function of base's history now."""
     node = AsStrided._node()
     node._seq = next(_seq)
     node.pos, node.base_shape = pos, base._data.shape
@@ -154,10 +168,7 @@ def _as_strided_history(view: Tensor, base: Tensor, pos) -> None:
     node.needs_input_grad = (True,)
     node._in_meta = [(base._data.shape, base.dtype)]
     node._saved, node._versions = (), ()
-    view.grad_fn = node
-    view._out_nr = 0
-    view._requires_grad = True
-    view._gv = view._vc[0]
+    return node
 
 
 def _regen_view(view: Tensor):
