@@ -268,7 +268,7 @@ class LinalgQr(Op):
         low = M.tril(-1)
         copyltu = low + low.mT.conj() + M.diagonal(0, -2, -1).real.diag_embed().to(M.dtype)
         rhs = (gQ if gQ is not None else 0) + Q @ copyltu
-        return solve(R.mT.conj(), rhs.mT.conj()).mT.conj()  # rhs R^{-H}
+        return solve(R, rhs.mT.conj()).mT.conj()  # rhs R^{-H} = (R^{-1} rhs^H)^H
 
 
 def qr(A: Tensor, mode: str = "reduced", *, out=None):
