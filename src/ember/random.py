@@ -311,8 +311,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator: Generator | None = None, 
         d = _float_dtype(ref.dtype, "normal")
         m = mean._data if mt else float(mean)
         s = std._data if st else float(std)
-        arr = g.normal_tensor(m, s, d.np)
-        sample = Tensor._from(arr, d)
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        sample = Tensor._from(g.normal_tensor(m, s, d.np).reshape(shape), d)
         needs = (mt and mean._requires_grad) or (st and std._requires_grad)
         if needs:
             from .autograd import grad_mode
