@@ -37,7 +37,7 @@ __all__ += [
     "cumulative_trapezoid", "vander", "addmv", "addr", "baddbmm", "addbmm", "chain_matmul", "logaddexp2",
     "copysign", "heaviside", "signbit", "sinc", "gcd", "lcm", "positive", "renorm",
     "det", "logdet", "slogdet", "inverse", "svd", "pinverse", "cholesky", "qr", "matrix_power", "matrix_exp",
-    "pca_lowrank", "lu", "cholesky_solve", "cholesky_inverse",
+    "pca_lowrank", "lu", "cholesky_solve", "cholesky_inverse", "lobpcg",
 ]
 
 
@@ -893,6 +893,26 @@ def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:
     return linalg.inv(A)
 
 
+def lobpcg(A: Tensor, k: int | None = None, B=None, X=None, n: int | None = None, iK=None, niter=None, tol=None,
+           largest: bool | None = None, method=None, tracker=None, ortho_iparams=None, ortho_fparams=None,
+           ortho_bparams=None):
+    """The ``k`` largest (or smallest) eigenpairs of a symmetric matrix: exact (eigh), not torch's iteration."""
+    from .. import linalg
+
+    if k is None:
+        k = 1 if X is None else X.shape[-1]
+    if B is not None:
+        L = linalg.cholesky(B)
+        Li = linalg.inv(L)
+        w, V = linalg.eigh(Li @ A @ Li.mT)
+        V = Li.mT @ V
+    else:
+        w, V = linalg.eigh(A)
+    if largest is None or largest:
+        w, V = w.flip(-1), V.flip(-1)
+    return w[..., :k], V[..., :k]
+
+
 def pca_lowrank(A: Tensor, q: int | None = None, center: bool = True, niter: int = 2):
     """(U, S, V) of the centred ``A`` truncated to ``q`` components (exact SVD here, not torch's randomized one)."""
     m, n = A.shape[-2], A.shape[-1]
@@ -971,6 +991,7 @@ _METHODS = {
     "det": det, "logdet": logdet, "slogdet": slogdet, "inverse": inverse, "svd": svd, "pinverse": pinverse,
     "cholesky": cholesky, "qr": qr, "matrix_power": matrix_power, "matrix_exp": matrix_exp,
     "cholesky_solve": cholesky_solve, "cholesky_inverse": cholesky_inverse,
+    "vdot": lambda self, other: __import__("ember").vdot(self, other),
     "tril_": lambda self, diagonal=0: inplace(self, tril, diagonal),
     "triu_": lambda self, diagonal=0: inplace(self, triu, diagonal),
     "index_copy_": lambda self, dim, index, source: inplace(self, index_copy, dim, index, source),

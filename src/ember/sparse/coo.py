@@ -308,10 +308,7 @@ def mm(mat1, mat2: Tensor) -> Tensor:
     if len(mat1._size) != 2 or mat2.ndim != 2:
         raise RuntimeError("mm: expected 2D matrices")
     if mat1._size[1] != mat2.shape[0]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({mat1._size[0]}x{mat1._size[1]} and "
-            f"{mat2.shape[0]}x{mat2.shape[1]})"
-        )
+        raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {mat1._size[1]}, got {mat2.shape[0]}")
     rows = Tensor._from(mat1._ind[0])
     cols = Tensor._from(mat1._ind[1])
     contrib = mat1._vals.unsqueeze(1) * mat2.index_select(0, cols)
