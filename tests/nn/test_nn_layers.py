@@ -250,3 +250,71 @@ def test_double_precision_layers():
         enn.Sequential(enn.Linear(3, 4), enn.Tanh(), enn.LayerNorm(4)).double()
     copy_weights(t, e)
     run_both(t, e, [rand(5, 3, dtype=np.float64).requires_grad_(True)], atol=1e-12, rtol=1e-10)
+
+
+@pytest.mark.parametrize("kw, call", [
+    (dict(), dict()),
+    (dict(batch_first=True), dict()),
+    (dict(bias=False), dict(need_weights=False)),
+    (dict(kdim=3, vdim=5), dict(average_attn_weights=False)),
+    (dict(add_bias_kv=True, add_zero_attn=True), dict()),
+    (dict(), dict(mask="causal")),
+    (dict(), dict(mask="padding")),
+])
+def test_multihead_attention_matches_torch(kw, call):
+    torch.manual_seed(0)
+    t = tnn.MultiheadAttention(8, 2, **kw)
+    ember.manual_seed(0)
+    e = enn.MultiheadAttention(8, 2, **kw)
+    assert repr(e) == repr(t)
+    for (n1, p1), (n2, p2) in zip(e.named_parameters(), t.named_parameters(), strict=True):
+        assert n1 == n2
+        np.testing.assert_allclose(p1.detach().numpy(), p2.detach().numpy(), atol=1e-7, err_msg=n1)
+    L, S, N = 4, 5, 3
+    first = (N, L) if kw.get("batch_first") else (L, N)
+    kv_first = (N, S) if kw.get("batch_first") else (S, N)
+    q = rand(*first, 8, seed=1).requires_grad_(True)
+    k = rand(*kv_first, kw.get("kdim", 8), seed=2).requires_grad_(True)
+    v = rand(*kv_first, kw.get("vdim", 8), seed=3).requires_grad_(True)
+    call = dict(call)
+    mask = call.pop("mask", None)
+    tkw, ekw = dict(call), dict(call)
+    if mask == "causal":
+        m = np.triu(np.ones((L, S), dtype=bool), 1)
+        tkw["attn_mask"], ekw["attn_mask"] = torch.from_numpy(m), ember.from_numpy(m)
+    if mask == "padding":
+        m = np.zeros((N, S), dtype=bool)
+        m[:, -2:] = True
+        tkw["key_padding_mask"], ekw["key_padding_mask"] = torch.from_numpy(m), ember.from_numpy(m)
+    tout, tw = t(q, k, v, **tkw)
+    ein = [to_e(x, True) for x in (q, k, v)]
+    eout, ew = e(*ein, **ekw)
+    assert_close(eout, tout, 1e-5, 1e-4, "output")
+    if tw is None:
+        assert ew is None
+    else:
+        assert_close(ew, tw, 1e-6, 1e-4, "weights")
+    cot = rand(*tout.shape, seed=4)
+    tout.backward(cot)
+    eout.backward(to_e(cot))
+    for a, b in zip(ein, (q, k, v), strict=True):
+        assert_close(a.grad, b.grad, 1e-5, 1e-4, "input grad")
+    tp = dict(t.named_parameters())
+    for n, p in e.named_parameters():
+        assert_close(p.grad, tp[n].grad, 1e-5, 1e-4, n)
+
+
+def test_scaled_dot_product_attention_matches_torch():
+    import torch.nn.functional as TF
+
+    q, k, v = rand(2, 3, 4, 8, seed=1), rand(2, 3, 6, 8, seed=2), rand(2, 3, 6, 5, seed=3)
+    assert_close(enn.functional.scaled_dot_product_attention(to_e(q), to_e(k), to_e(v)),
+                 TF.scaled_dot_product_attention(q, k, v), 1e-5, 1e-4)
+    m = torch.rand(4, 6) > 0.3
+    m[:, 0] = True
+    assert_close(enn.functional.scaled_dot_product_attention(to_e(q), to_e(k), to_e(v), attn_mask=to_e(m)),
+                 TF.scaled_dot_product_attention(q, k, v, attn_mask=m), 1e-5, 1e-4)
+    q2, k2, v2 = rand(2, 5, 8, seed=1), rand(2, 5, 8, seed=2), rand(2, 5, 8, seed=3)
+    assert_close(enn.functional.scaled_dot_product_attention(to_e(q2), to_e(k2), to_e(v2), is_causal=True,
+                                                             scale=0.5),
+                 TF.scaled_dot_product_attention(q2, k2, v2, is_causal=True, scale=0.5), 1e-5, 1e-4)

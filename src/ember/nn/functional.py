@@ -28,7 +28,8 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "cosine_embedding_loss",
     "margin_ranking_loss", "triplet_margin_loss", "soft_margin_loss", "batch_norm", "layer_norm", "group_norm",
     "instance_norm", "local_response_norm", "embedding", "embedding_bag", "normalize", "cosine_similarity",
-    "pairwise_distance", "hardshrink", "softshrink", "rms_norm",
+    "pairwise_distance", "hardshrink", "softshrink", "rms_norm", "scaled_dot_product_attention",
+    "multi_head_attention_forward",
 ]
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -818,6 +819,144 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     n1 = (x1 * x1).sum(dim, keepdim=True).sqrt()
     n2 = (x2 * x2).sum(dim, keepdim=True).sqrt()
     return ((x1 / clamp(n1, min=eps)) * (x2 / clamp(n2, min=eps))).sum(dim)
+
+
+# ------------------------------------------------------------------------------------------- attention
+def _float_mask(mask, dtype):
+    """torch's canonical mask: a bool mask (True = not allowed) becomes 0 / -inf of ``dtype``; float stays."""
+    if mask is None:
+        return None
+    if mask.dtype is D.bool:
+        arr = np.where(mask._data, -np.inf, 0.0).astype(dtype.np)
+        return Tensor._from(arr, dtype)
+    if mask.dtype._cat < 2:
+        raise AssertionError("only bool and floating types of masks are supported")
+    return mask
+
+
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
+                                 dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False) -> Tensor:
+    """softmax(q k^T * scale + mask) v over the last two dimensions (torch's math definition)."""
+    from ..ops.creation import ones
+
+    L, S = query._data.shape[-2], key._data.shape[-2]
+    scale_factor = 1 / math.sqrt(query._data.shape[-1]) if scale is None else scale
+    bias = None
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+                               "is_causal=True")
+        causal = ones(L, S, dtype=D.bool).tril(0)
+        bias = _float_mask(causal.logical_not(), query.dtype)
+    elif attn_mask is not None:  # torch: here a bool mask is True where attention IS allowed (unlike MHA's)
+        bias = _float_mask(attn_mask.logical_not() if attn_mask.dtype is D.bool else attn_mask, query.dtype)
+    if enable_gqa and key._data.shape[-3] != query._data.shape[-3]:
+        rep = query._data.shape[-3] // key._data.shape[-3]
+        key = key.repeat_interleave(rep, -3)
+        value = value.repeat_interleave(rep, -3)
+    attn = query.matmul(key.transpose(-2, -1)) * scale_factor
+    if bias is not None:
+        attn = attn + bias
+    attn = softmax(attn, -1)
+    if dropout_p > 0.0:
+        attn = dropout(attn, dropout_p, True)
+    return attn.matmul(value)
+
+
+def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
+                                 bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
+                                 training=True, key_padding_mask=None, need_weights=True, attn_mask=None,
+                                 use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None,
+                                 v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
+                                 is_causal=False):
+    """The computation of nn.MultiheadAttention on (L, N, E) inputs (or unbatched (L, E))."""
+    from ..ops.creation import zeros
+    from ..ops.shape import cat
+
+    if static_k is not None or static_v is not None:
+        raise NotImplementedError("ember: static_k / static_v of multi_head_attention_forward are not supported")
+    batched = query.dim() == 3
+    if not batched:
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    tgt_len, bsz, embed_dim = query.shape
+    src_len = key.shape[0]
+    key_padding_mask = _float_mask(key_padding_mask, query.dtype)
+    if is_causal and attn_mask is None:
+        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
+                           "method `generate_square_subsequent_mask` to create this mask.")
+    attn_mask = _float_mask(attn_mask, query.dtype)
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}")
+    head_dim = embed_dim // num_heads
+    if head_dim * num_heads != embed_dim:
+        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+    if use_separate_proj_weight:
+        b_q, b_k, b_v = in_proj_bias.chunk(3) if in_proj_bias is not None else (None, None, None)
+        q, k, v = linear(query, q_proj_weight, b_q), linear(key, k_proj_weight, b_k), linear(value, v_proj_weight, b_v)
+    else:
+        w_q, w_k, w_v = in_proj_weight.chunk(3)
+        b_q, b_k, b_v = in_proj_bias.chunk(3) if in_proj_bias is not None else (None, None, None)
+        q, k, v = linear(query, w_q, b_q), linear(key, w_k, b_k), linear(value, w_v, b_v)
+    if attn_mask is not None:
+        if attn_mask.dim() == 2:
+            if tuple(attn_mask.shape) != (tgt_len, src_len):
+                raise RuntimeError(f"The shape of the 2D attn_mask is {attn_mask.shape}, but should be "
+                                   f"{(tgt_len, src_len)}.")
+            attn_mask = attn_mask.unsqueeze(0)
+        elif attn_mask.dim() == 3:
+            if tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
+                raise RuntimeError(f"The shape of the 3D attn_mask is {attn_mask.shape}, but should be "
+                                   f"{(bsz * num_heads, tgt_len, src_len)}.")
+        else:
+            raise RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
+    if bias_k is not None and bias_v is not None:
+        k = cat([k, bias_k.repeat(1, bsz, 1)])
+        v = cat([v, bias_v.repeat(1, bsz, 1)])
+        if attn_mask is not None:
+            attn_mask = cat([attn_mask, zeros(*attn_mask.shape[:-1], 1, dtype=attn_mask.dtype)], -1)
+        if key_padding_mask is not None:
+            key_padding_mask = cat([key_padding_mask, zeros(bsz, 1, dtype=key_padding_mask.dtype)], -1)
+    q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
+    k = k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    v = v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    if add_zero_attn:
+        k = cat([k, zeros(bsz * num_heads, 1, head_dim, dtype=k.dtype)], 1)
+        v = cat([v, zeros(bsz * num_heads, 1, head_dim, dtype=v.dtype)], 1)
+        if attn_mask is not None:
+            attn_mask = cat([attn_mask, zeros(*attn_mask.shape[:-1], 1, dtype=attn_mask.dtype)], -1)
+        if key_padding_mask is not None:
+            key_padding_mask = cat([key_padding_mask, zeros(bsz, 1, dtype=key_padding_mask.dtype)], -1)
+    src_len = k.shape[1]
+    if key_padding_mask is not None:
+        if tuple(key_padding_mask.shape) != (bsz, src_len):
+            raise AssertionError(f"expecting key_padding_mask shape of {(bsz, src_len)}, but got "
+                                 f"{key_padding_mask.shape}")
+        kpm = key_padding_mask.view(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1).reshape(
+            bsz * num_heads, 1, src_len)
+        attn_mask = kpm if attn_mask is None else attn_mask + kpm
+    if not training:
+        dropout_p = 0.0
+    q_scaled = q * math.sqrt(1.0 / head_dim)
+    scores = q_scaled.bmm(k.transpose(-2, -1))
+    if attn_mask is not None:
+        scores = scores + attn_mask
+    weights = softmax(scores, -1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, p=dropout_p)
+    out = weights.bmm(v)
+    out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
+    out = linear(out, out_proj_weight, out_proj_bias).view(tgt_len, bsz, out.shape[1])
+    if not need_weights:
+        return (out if batched else out.squeeze(1)), None
+    weights = weights.view(bsz, num_heads, tgt_len, src_len)
+    if average_attn_weights:
+        weights = weights.mean(1)
+    if not batched:
+        return out.squeeze(1), weights.squeeze(0)
+    return out, weights
 
 
 from .functional_conv import *  # noqa: E402,F401,F403  (conv, pooling, padding, interpolation: nn/functional_conv.py)
