@@ -9,7 +9,6 @@ from .optimizer import (
     _blocked,
     _check_lr,
     _closure_loss,
-    _fma,
     _NoGrad,
     _real,
     _step_tensor,
@@ -86,13 +85,13 @@ class Adadelta(Optimizer):
         return loss
 
 
-def _adadelta_kernel(param, grad, square_avg, acc_delta, lr, rho, eps, wd, maximize):
+def _adadelta_kernel(fma, param, grad, square_avg, acc_delta, lr, rho, eps, wd, maximize):
     if maximize:
         grad = -grad
     if wd != 0:
-        grad = _fma(wd, param, grad)
+        grad = fma(wd, param, grad)
     square_avg *= rho
-    _fma(grad * (1 - rho), grad, square_avg, out=square_avg)
+    fma(grad * (1 - rho), grad, square_avg, out=square_avg)
     std = square_avg + eps
     np.sqrt(std, out=std)
     delta = acc_delta + eps
@@ -100,5 +99,5 @@ def _adadelta_kernel(param, grad, square_avg, acc_delta, lr, rho, eps, wd, maxim
     delta /= std
     delta *= grad
     acc_delta *= rho
-    _fma(delta * (1 - rho), delta, acc_delta, out=acc_delta)
-    _fma(-lr, delta, param, out=param)  # torch: param.add_(delta, alpha=-lr)
+    fma(delta * (1 - rho), delta, acc_delta, out=acc_delta)
+    fma(-lr, delta, param, out=param)  # torch: param.add_(delta, alpha=-lr)

@@ -10,7 +10,6 @@ from .optimizer import (
     _check_fused_foreach,
     _check_lr,
     _closure_loss,
-    _fma,
     _NoGrad,
     _real,
     _step_tensor,
@@ -97,12 +96,12 @@ class Adagrad(Optimizer):
         return loss
 
 
-def _adagrad_kernel(param, grad, state_sum, clr, wd, eps, maximize):
+def _adagrad_kernel(fma, param, grad, state_sum, clr, wd, eps, maximize):
     if maximize:
         grad = -grad
     if wd != 0:
-        grad = _fma(wd, param, grad)
-    _fma(grad, grad, state_sum, out=state_sum)  # torch: state_sum.addcmul_(grad, grad, value=1)
+        grad = fma(wd, param, grad)
+    fma(grad, grad, state_sum, out=state_sum)  # torch: state_sum.addcmul_(grad, grad, value=1)
     std = np.sqrt(state_sum)
     std += eps
     update = grad * -clr  # torch: param.addcdiv_(grad, std, value=-clr)

@@ -12,7 +12,6 @@ from .optimizer import (
     _check_fused_foreach,
     _check_lr,
     _closure_loss,
-    _fma,
     _lerp_,
     _NoGrad,
     _real,
@@ -127,6 +126,7 @@ def _adam_group(opt: Optimizer, group: dict, name: str) -> None:
 
 
 def _adam_kernel(
+    fma,
     param,
     grad,
     exp_avg,
@@ -148,10 +148,10 @@ def _adam_kernel(
         if decoupled:
             param *= 1 - lr * wd
         else:
-            grad = _fma(wd, param, grad)  # torch: grad.add(param, alpha=weight_decay)
-    _lerp_(exp_avg, grad, 1 - beta1)
+            grad = fma(wd, param, grad)  # torch: grad.add(param, alpha=weight_decay)
+    _lerp_(fma, exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
-    _fma(grad * (1 - beta2), grad, exp_avg_sq, out=exp_avg_sq)  # torch: addcmul_(grad, grad, value=1 - beta2)
+    fma(grad * (1 - beta2), grad, exp_avg_sq, out=exp_avg_sq)  # torch: addcmul_(grad, grad, value=1 - beta2)
     if max_exp_avg_sq is not None:
         np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
         denom = np.sqrt(max_exp_avg_sq)

@@ -10,7 +10,6 @@ from .optimizer import (
     _check_betas,
     _check_lr,
     _closure_loss,
-    _fma,
     _lerp_,
     _NoGrad,
     _real,
@@ -89,12 +88,12 @@ class Adamax(Optimizer):
         return loss
 
 
-def _adamax_kernel(param, grad, exp_avg, exp_inf, clr, beta1, beta2, eps, wd, maximize):
+def _adamax_kernel(fma, param, grad, exp_avg, exp_inf, clr, beta1, beta2, eps, wd, maximize):
     if maximize:
         grad = -grad
     if wd != 0:
-        grad = _fma(wd, param, grad)
-    _lerp_(exp_avg, grad, 1 - beta1)
+        grad = fma(wd, param, grad)
+    _lerp_(fma, exp_avg, grad, 1 - beta1)
     exp_inf *= beta2
     norm = np.abs(grad)
     norm += eps

@@ -10,7 +10,6 @@ from .optimizer import (
     _check_betas,
     _check_lr,
     _closure_loss,
-    _fma,
     _lerp_,
     _NoGrad,
     _real,
@@ -115,7 +114,7 @@ class NAdam(Optimizer):
         return loss
 
 
-def _nadam_kernel(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, wd, decoupled, maximize,
+def _nadam_kernel(fma, param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, wd, decoupled, maximize,
                   bias_correction2, value_grad, value_avg):  # fmt: skip
     if maximize:
         grad = -grad
@@ -123,10 +122,10 @@ def _nadam_kernel(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, wd, d
         if decoupled:
             param *= 1 - lr * wd
         else:
-            grad = _fma(wd, param, grad)
-    _lerp_(exp_avg, grad, 1 - beta1)
+            grad = fma(wd, param, grad)
+    _lerp_(fma, exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
-    _fma(grad * (1 - beta2), grad, exp_avg_sq, out=exp_avg_sq)
+    fma(grad * (1 - beta2), grad, exp_avg_sq, out=exp_avg_sq)
     denom = exp_avg_sq / bias_correction2
     np.sqrt(denom, out=denom)
     denom += eps

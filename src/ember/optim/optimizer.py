@@ -488,7 +488,7 @@ def _check_nonneg(name: str, value) -> None:
 _f32 = np.dtype(np.float32)
 
 
-def _fma(a, b, c, out=None):
+def _fma_exact(a, b, c, out=None):
     """Return ``a * b + c`` rounded once, as torch's vectorised CPU kernels compute it (a fused multiply-add).
 
     # torch: add(alpha=), lerp, addcmul compile to FMA instructions; for float32 the product of two float32
@@ -513,34 +513,52 @@ def _fma(a, b, c, out=None):
     return out
 
 
-def _lerp_(a, end, weight: float):
+def _fma_fast(a, b, c, out=None):
+    """Return ``a * b + c`` with the product rounded first (at most one float32 ulp from torch's fused result)."""
+    t = b * a
+    if out is None:
+        t += c
+        return t
+    np.add(t, c, out=out)
+    return out
+
+
+_fma = _fma_exact
+
+
+def _lerp_(fma, a, end, weight: float):
     """``a.lerp_(end, weight)`` with torch's formula: ``a + w * (end - a)`` for ``|w| < 0.5``, else from ``end``."""
     w = np.float32(weight) if a.dtype == _f32 else weight
     diff = end - a
     if abs(w) < 0.5:
-        return _fma(w, diff, a, out=a)
-    return _fma(w - 1, diff, end, out=a)
+        return fma(w, diff, a, out=a)
+    return fma(w - 1, diff, end, out=a)
 
 
 _CHUNK = 1 << 15  # elements per block: a block's temporaries stay in cache (benchmarks/bench_optim.py)
+# Tensors up to this size get torch's fused multiply-adds exactly (bit-equal updates); larger ones round the
+# product first, at most one float32 ulp per operation, for speed: the exact emulation goes through float64 and
+# doubles the cost of a step (bench_optim: Adam on 1M parameters).
+_EXACT_MAX = 1 << 16
 
 
 def _blocked(kernel, arrays, *args) -> None:
-    """Run ``kernel(*arrays, *args)`` block by block over large contiguous NumPy arrays (None entries pass through).
+    """Run ``kernel(fma, *arrays, *args)`` block by block over large contiguous arrays (None entries pass through).
 
     Every kernel is element-wise, so blocks give the same numbers; the chain of in-place NumPy calls then reads
-    each array from memory once instead of once per call.
+    each array from memory once instead of once per call. ``fma`` is the multiply-add the kernel uses.
     """
     first = arrays[0]
     n = first.size
+    fma = _fma_exact if n <= _EXACT_MAX else _fma_fast
     if (
         n <= _CHUNK
         or type(first) is not np.ndarray
         or not all(a is None or (a.flags.c_contiguous and a.size == n) for a in arrays)
     ):
-        kernel(*arrays, *args)
+        kernel(fma, *arrays, *args)
         return
     flat = [None if a is None else a.reshape(-1) for a in arrays]
     for s in range(0, n, _CHUNK):
         e = s + _CHUNK
-        kernel(*[None if f is None else f[s:e] for f in flat], *args)
+        kernel(fma, *[None if f is None else f[s:e] for f in flat], *args)

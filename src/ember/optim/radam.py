@@ -10,7 +10,6 @@ from .optimizer import (
     _check_betas,
     _check_lr,
     _closure_loss,
-    _fma,
     _lerp_,
     _NoGrad,
     _real,
@@ -102,7 +101,7 @@ class RAdam(Optimizer):
         return loss
 
 
-def _radam_kernel(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, wd, decoupled, maximize,
+def _radam_kernel(fma, param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, wd, decoupled, maximize,
                   bias_correction1, bias_correction2, rect):  # fmt: skip
     if maximize:
         grad = -grad
@@ -110,10 +109,10 @@ def _radam_kernel(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, wd, d
         if decoupled:
             param *= 1 - lr * wd
         else:
-            grad = _fma(wd, param, grad)
-    _lerp_(exp_avg, grad, 1 - beta1)
+            grad = fma(wd, param, grad)
+    _lerp_(fma, exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
-    _fma(grad * (1 - beta2), grad, exp_avg_sq, out=exp_avg_sq)
+    fma(grad * (1 - beta2), grad, exp_avg_sq, out=exp_avg_sq)
     update = exp_avg / bias_correction1
     update *= lr
     if rect is not None:

@@ -9,7 +9,6 @@ from .optimizer import (
     _blocked,
     _check_lr,
     _closure_loss,
-    _fma,
     _lerp_,
     _NoGrad,
     _real,
@@ -97,16 +96,16 @@ class RMSprop(Optimizer):
         return loss
 
 
-def _rmsprop_kernel(param, grad, square_avg, buf, grad_avg, lr, alpha, eps, wd, momentum, maximize):
+def _rmsprop_kernel(fma, param, grad, square_avg, buf, grad_avg, lr, alpha, eps, wd, momentum, maximize):
     if maximize:
         grad = -grad
     if wd != 0:
-        grad = _fma(wd, param, grad)
+        grad = fma(wd, param, grad)
     square_avg *= alpha
-    _fma(grad * (1 - alpha), grad, square_avg, out=square_avg)
+    fma(grad * (1 - alpha), grad, square_avg, out=square_avg)
     if grad_avg is not None:
-        _lerp_(grad_avg, grad, 1 - alpha)
-        avg = _fma(-grad_avg, grad_avg, square_avg)  # torch: square_avg.addcmul(grad_avg, grad_avg, value=-1)
+        _lerp_(fma, grad_avg, grad, 1 - alpha)
+        avg = fma(-grad_avg, grad_avg, square_avg)  # torch: square_avg.addcmul(grad_avg, grad_avg, value=-1)
         np.sqrt(avg, out=avg)
     else:
         avg = np.sqrt(square_avg)
@@ -114,7 +113,7 @@ def _rmsprop_kernel(param, grad, square_avg, buf, grad_avg, lr, alpha, eps, wd, 
     if buf is not None:
         buf *= momentum
         buf += grad / avg  # torch: buf.mul_(momentum).addcdiv_(grad, avg)
-        _fma(-lr, buf, param, out=param)
+        fma(-lr, buf, param, out=param)
     else:
         update = grad * -lr  # torch: param.addcdiv_(grad, avg, value=-lr)
         update /= avg

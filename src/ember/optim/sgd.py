@@ -7,7 +7,6 @@ from .optimizer import (
     _blocked,
     _check_fused_foreach,
     _closure_loss,
-    _fma,
     _NoGrad,
     _real,
     _to_scalar,
@@ -94,16 +93,19 @@ class SGD(Optimizer):
         return loss
 
 
-def _sgd_kernel(param, grad, buf, lr, wd, momentum, dampening, nesterov, maximize, first):
+def _sgd_kernel(fma, param, grad, buf, lr, wd, momentum, dampening, nesterov, maximize, first):
     if maximize:
         grad = -grad
     if wd != 0:
-        grad = _fma(wd, param, grad)  # torch: grad.add(param, alpha=weight_decay)
+        grad = fma(wd, param, grad)  # torch: grad.add(param, alpha=weight_decay)
     if buf is not None:
         if first:
             buf[...] = grad
         else:
             buf *= momentum
-            _fma(1 - dampening, grad, buf, out=buf)  # torch: buf.mul_(momentum).add_(grad, alpha=1 - dampening)
-        grad = _fma(momentum, buf, grad) if nesterov else buf
-    _fma(-lr, grad, param, out=param)  # torch: param.add_(grad, alpha=-lr)
+            if dampening == 0:
+                buf += grad  # a multiply-add by 1 rounds once either way
+            else:
+                fma(1 - dampening, grad, buf, out=buf)  # torch: buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+        grad = fma(momentum, buf, grad) if nesterov else buf
+    fma(-lr, grad, param, out=param)  # torch: param.add_(grad, alpha=-lr)
