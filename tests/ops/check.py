@@ -38,7 +38,7 @@ def grads(torch, row, sample, key):
     _, touts, want = _grads(torch, row, sample, key)
     _, eouts, got = _grads(ember, row, sample, key)
     assert len(eouts) == len(touts), "number of differentiable outputs differs"
-    for i, (g, w) in enumerate(zip(got, want)):
+    for i, (g, w) in enumerate(zip(got, want, strict=False)):
         if w is None:
             assert g is None or not g.abs().sum().item(), f"grad[{i}]: torch gives None"
             continue
@@ -57,7 +57,7 @@ def gradgrads(torch, row, sample, key):
 
     want, got = run(torch), run(ember)
     assert len(got) == len(want)
-    for i, (g, w) in enumerate(zip(got, want)):
+    for i, (g, w) in enumerate(zip(got, want, strict=False)):
         if w is None:
             assert g is None or not g.abs().sum().item()
             continue
@@ -80,9 +80,9 @@ def numeric_gradcheck(row, sample, eps=1e-6, atol=1e-5, rtol=1e-4):
             o = row.call_with(ember, args, kwargs)
             os_ = [x for x in (o if isinstance(o, (tuple, list)) else (o,)) if isinstance(x, ember.Tensor)
                    and x.dtype.is_floating_point]
-            return sum(float((x * c).sum().item()) for x, c in zip(os_, cots))
+            return sum(float((x * c).sum().item()) for x, c in zip(os_, cots, strict=False))
 
-    for leaf, g in zip(leaves, analytic):
+    for leaf, g in zip(leaves, analytic, strict=False):
         a = leaf._data
         num = np.zeros(a.shape)
         for idx in np.ndindex(a.shape):

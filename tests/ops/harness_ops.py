@@ -194,7 +194,7 @@ def assert_like_torch(got, want, *, tol=None, signbit=True, path="out"):
     if isinstance(want, (tuple, list)):
         assert isinstance(got, (tuple, list)), f"{path}: expected a sequence, got {type(got).__name__}"
         assert len(got) == len(want), f"{path}: {len(got)} items != torch's {len(want)}"
-        for i, (g, w) in enumerate(zip(got, want)):
+        for i, (g, w) in enumerate(zip(got, want, strict=False)):
             assert_like_torch(g, w, tol=tol, signbit=signbit, path=f"{path}[{i}]")
         return
     if isinstance(want, torch.dtype):

@@ -86,7 +86,8 @@ ROWS = [
     Row("dist", lambda d: [Sample(make((3,), d), make((3,), d), p) for p in (1, 2, 3, float("inf"), 0)]
         + [Sample(make((2, 3), d), make((3,), d), note="broadcast")], dtypes=F, grad=True,
         grad_samples=lambda d: [Sample(make((3,), d), make((3,), d), p) for p in (1, 2, 3, float("inf"))]),
-    Row("cdist", lambda d: [Sample(make((3, 4), d), make((2, 4), d)), Sample(make((2, 3, 4), d), make((2, 2, 4), d), 1.0),
+    Row("cdist", lambda d: [Sample(make((3, 4), d), make((2, 4), d)),
+                            Sample(make((2, 3, 4), d), make((2, 2, 4), d), 1.0),
                             Sample(make((3, 4), d), make((2, 4), d), float("inf"))], dtypes=F, grad=True,
         errors=[Error(Sample(make((3, 4)), make((2, 5))), RuntimeError)]),
     Row("cov", lambda d: [Sample(make((3, 5), d)), Sample(make((5,), d)), Sample(make((3, 5), d), correction=0),

@@ -84,7 +84,8 @@ MEDIAN_GRAD = lambda d: [Sample(distinct((3, 5), d), note="all"), Sample(distinc
 ROWS = [
     Row("sum", dims_samples, dtypes=NUM, grad=True, gradgrad=True,
         errors=[Error(Sample(make((2, 3)), 5), IndexError), Error(Sample(make((2, 3)), (0, 0)), RuntimeError)]),
-    Row("sum", lambda d: [Sample(make((2, 3), "int32"), dtype=DT("float64")), Sample(make((2, 3)), 1, dtype=DT("float64"))],
+    Row("sum", lambda d: [Sample(make((2, 3), "int32"), dtype=DT("float64")),
+                          Sample(make((2, 3)), 1, dtype=DT("float64"))],
         id="sum dtype"),
     Row("mean", lambda d: dims_samples(d), dtypes=("float32", "float64"), grad=True,
         errors=[Error(Sample(make((2, 3), "int64")), RuntimeError)]),

@@ -13,7 +13,9 @@ class LinAlgError(RuntimeError):
 
 def check_float(name: str, A) -> None:
     if A.dtype._cat < 2:
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {D.dtype_name_cap(A.dtype)}")
+        raise RuntimeError(
+            f"{name}: Expected a floating point or complex tensor as input. Got {D.dtype_name_cap(A.dtype)}"
+        )
 
 
 def check_matrix(name: str, A, square: bool = False) -> None:

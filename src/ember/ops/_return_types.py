@@ -18,7 +18,7 @@ def _make(name: str, fields: tuple) -> type:
         return tuple.__new__(cls, args)
 
     def __repr__(self):
-        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self, strict=False))
         return f"torch.return_types.{name}(\n{body})"
 
     ns = {"__new__": __new__, "__repr__": __repr__, "__str__": __repr__, "n_fields": len(fields),

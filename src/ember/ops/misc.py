@@ -5,9 +5,32 @@ ember/__init__.py star-imports this module, so ``__all__`` here is what joins th
 
 from __future__ import annotations
 
+import builtins
+import itertools
+import math
+
+import numpy as np
+
+from .. import _dtype as D
+from .._dims import wrap_dim
+from .._tensor import Tensor
+from ..autograd.function import Op
+from ..backend import array_module
 from . import _return_types as return_types
+from ._inplace import inplace
 from .reduce import (
-    aminmax, cummax, cummin, logcumsumexp, median, mode, nanmean, nanmedian, nanquantile, nansum, norm, quantile,
+    aminmax,
+    cummax,
+    cummin,
+    logcumsumexp,
+    median,
+    mode,
+    nanmean,
+    nanmedian,
+    nanquantile,
+    nansum,
+    norm,
+    quantile,
 )
 
 __all__ = [
@@ -15,20 +38,6 @@ __all__ = [
     "aminmax", "cummax", "cummin", "logcumsumexp", "median", "mode", "nanmean", "nanmedian", "nanquantile", "nansum",
     "norm", "quantile",
 ]
-
-import builtins  # noqa: E402
-import itertools  # noqa: E402
-import math  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from .. import _dtype as D  # noqa: E402
-from .._dims import wrap_dim, wrap_dims  # noqa: E402
-from .._tensor import Tensor  # noqa: E402
-from ..autograd.function import Op  # noqa: E402
-from ..backend import array_module  # noqa: E402
-from ._inplace import inplace  # noqa: E402
-
 __all__ += [
     "diagonal", "diag_embed", "diag", "diagflat", "trace", "tril", "triu", "tril_indices", "triu_indices", "roll",
     "rot90", "repeat_interleave", "meshgrid", "einsum", "cartesian_prod", "combinations", "kron", "cross",
@@ -367,10 +376,12 @@ def _expand_ellipsis(eq, xs):
     subs = ins.split(",")
     used = set(eq)
     free = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used]
-    nell = builtins.max((x.ndim - (len(s) - 3)) for s, x in zip(subs, xs) if "..." in s) if "..." in ins else 0
+    nell = 0
+    if "..." in ins:
+        nell = builtins.max((x.ndim - (len(s) - 3)) for s, x in zip(subs, xs, strict=False) if "..." in s)
     ell = "".join(free[:nell])
     new = []
-    for s, x in zip(subs, xs):
+    for s, x in zip(subs, xs, strict=False):
         if "..." in s:
             k = x.ndim - (len(s) - 3)
             s = s.replace("...", ell[nell - k:])
@@ -412,7 +423,7 @@ def kron(input: Tensor, other: Tensor) -> Tensor:
     sa, sb = a.shape, b.shape
     a2 = a.reshape(tuple(x for s in sa for x in (s, 1)))
     b2 = b.reshape(tuple(x for s in sb for x in (1, s)))
-    return (a2 * b2).reshape(tuple(x * y for x, y in zip(sa, sb)))
+    return (a2 * b2).reshape(tuple(x * y for x, y in zip(sa, sb, strict=False)))
 
 
 def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out=None) -> Tensor:

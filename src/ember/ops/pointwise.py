@@ -493,7 +493,6 @@ _METHODS = {
     "nan_to_num_": lambda self, nan=0.0, posinf=None, neginf=None: inplace(self, nan_to_num, nan, posinf, neginf),
     "hypot_": lambda self, other: inplace(self, hypot, other),
     "xlogy_": lambda self, other: inplace(self, xlogy, other),
-    "fmax": fmax, "fmin": fmin,
 }
 for _n, _f in _METHODS.items():
     setattr(Tensor, _n, _f)

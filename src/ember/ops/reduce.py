@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+
 import numpy as np
 
 from .. import _dtype as D
