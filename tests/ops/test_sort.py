@@ -154,3 +154,21 @@ def test_return_types_pickle():
     r = ember.topk(ember.tensor([1.0, 3.0, 2.0]), 2)
     r2 = pickle.loads(pickle.dumps(r))
     assert type(r2) is type(r) and r2.values.tolist() == [3.0, 2.0]
+
+
+@pytest.mark.parametrize("name, call", [
+    ("sort", lambda lib, x, o: lib.sort(x, 1, out=o)),
+    ("topk", lambda lib, x, o: lib.topk(x, 2, out=o)),
+    ("max", lambda lib, x, o: lib.max(x, 1, out=o)),
+    ("median", lambda lib, x, o: lib.median(x, 0, out=o)),
+    ("cummax", lambda lib, x, o: lib.cummax(x, 1, out=o)),
+])
+def test_named_tuple_out_matches_torch(name, call):
+    a = np.array([[3.0, 1.0, 2.0], [0.5, 9.0, -1.0]], np.float32)
+    res = []
+    for lib in (ember, torch):
+        o = (lib.empty(0), lib.empty(0, dtype=lib.int64))
+        r = call(lib, lib.tensor(a), o)
+        assert r[0] is o[0] and r[1] is o[1]
+        res.append(repr(r))
+    assert res[0] == res[1]

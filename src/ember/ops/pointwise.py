@@ -408,7 +408,8 @@ class Logaddexp(Binary):
 
     @staticmethod
     def forward(ctx, a, b):
-        return np.logaddexp(a, b)
+        with np.errstate(invalid="ignore"):
+            return np.logaddexp(a, b)
 
     @staticmethod
     def backward(ctx, grad):

@@ -279,7 +279,7 @@ def _minmax(input, dim, keepdim, other, out, all_cls, dim_cls, rt, pair):
             )
         return all_cls.apply(input, dims=tuple(range(input.ndim)), keepdim=False)
     values, indices = dim_cls.apply(input, dim=wrap_dim(dim, input.ndim), keepdim=keepdim)
-    return rt(values, indices)
+    return _maybe_out(rt(values, indices), out)
 
 
 def max(input, dim=None, keepdim=False, *, out=None, other=None):
@@ -365,7 +365,7 @@ def _out_shape(shape, dims, keepdim):
     return tuple(1 if i in dims else s for i, s in enumerate(shape) if keepdim or i not in dims)
 
 
-def _var_args(input, dim, unbiased, keepdim, correction):
+def _var_args(input, dim, unbiased, keepdim, correction, name="var"):
     if isinstance(dim, bool) and unbiased is None:  # var(x, False): the old "unbiased" positional
         unbiased, dim = dim, None
     if correction is None:
@@ -373,19 +373,27 @@ def _var_args(input, dim, unbiased, keepdim, correction):
     if input.dtype._cat < 2:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = wrap_dims(dim, input.ndim)
+    n = 1
+    for d in dims:
+        n *= input.shape[d]
+    if n - correction <= 0:
+        import warnings
+
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+                      "factor (input numel divided by output numel).", UserWarning, stacklevel=3)
     return dims, correction, keepdim
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """Variance over ``dim`` with Bessel's correction by default (``correction=1``)."""
-    dims, corr, keepdim = _var_args(input, dim, unbiased, keepdim, correction)
-    return Var.apply(input, dims=dims, correction=corr, keepdim=keepdim)
+    dims, corr, keepdim = _var_args(input, dim, unbiased, keepdim, correction, "var")
+    return _maybe_out(Var.apply(input, dims=dims, correction=corr, keepdim=keepdim), out)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """Standard deviation over ``dim`` with Bessel's correction by default."""
-    dims, corr, keepdim = _var_args(input, dim, unbiased, keepdim, correction)
-    return Std.apply(input, dims=dims, correction=corr, keepdim=keepdim)
+    dims, corr, keepdim = _var_args(input, dim, unbiased, keepdim, correction, "std")
+    return _maybe_out(Std.apply(input, dims=dims, correction=corr, keepdim=keepdim), out)
 
 
 class Std(Var):
@@ -406,6 +414,7 @@ class Std(Var):
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """(variance, mean) over ``dim``."""
     return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
@@ -573,7 +582,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
                            "identity.")
     dims = tuple(range(input.ndim)) if dim is None else wrap_dims(dim, input.ndim)
     mn, mx = Aminmax.apply(input, dims=dims, keepdim=keepdim)
-    return RT.get("aminmax", ("min", "max"))(mn, mx)
+    return _maybe_out(RT.get("aminmax", ("min", "max"))(mn, mx), out)
 
 
 # ------------------------------------------------------------------------------------------- median / mode
@@ -642,14 +651,14 @@ def median(input, dim=None, keepdim=False, *, out=None):
     """The lower median: of all elements (a 0-d tensor), or (values, indices) along ``dim``; nan propagates."""
     if dim is None:
         return MedianAll.apply(input, dims=None, keepdim=False)
-    return _median_dim(input, dim, keepdim, False, "median")
+    return _maybe_out(_median_dim(input, dim, keepdim, False, "median"), out)
 
 
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """median() ignoring nan values."""
     if dim is None:
         return NanmedianAll.apply(input, dims=None, keepdim=False)
-    return _median_dim(input, dim, keepdim, True, "nanmedian")
+    return _maybe_out(_median_dim(input, dim, keepdim, True, "nanmedian"), out)
 
 
 def mode(input, dim=-1, keepdim=False, *, out=None):
@@ -665,14 +674,14 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     if n == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     rows = xp.moveaxis(x, d, -1).reshape(-1, n)
-    out = np.empty(rows.shape[0], dtype=np.int64)
+    pos = np.empty(rows.shape[0], dtype=np.int64)
     for r in range(rows.shape[0]):  # mode is rare: one np.unique per slice keeps it simple
         row = rows[r]
         vals, inv, counts = np.unique(row, return_inverse=True, return_counts=True)
         best = int(np.argmax(counts))  # first max count = the smallest value among the most frequent
-        out[r] = n - 1 - int(np.argmax((inv == best)[::-1]))
-    idx = xp.moveaxis(xp.asarray(out).reshape(x.shape[:d] + x.shape[d + 1:] + (1,)), -1, d)
-    return picked(ModeBackward0, input, idx, d, not keepdim, "mode")
+        pos[r] = n - 1 - int(np.argmax((inv == best)[::-1]))
+    idx = xp.moveaxis(xp.asarray(pos).reshape(x.shape[:d] + x.shape[d + 1:] + (1,)), -1, d)
+    return _maybe_out(picked(ModeBackward0, input, idx, d, not keepdim, "mode"), out)
 
 
 # ------------------------------------------------------------------------------------------- cummax / cummin
@@ -699,12 +708,12 @@ def _cumext(input, dim, which):
 
 def cummax(input, dim, *, out=None):
     """Running maximum along ``dim`` and the index where it was reached."""
-    return _cumext(input, dim, "cummax")
+    return _maybe_out(_cumext(input, dim, "cummax"), out)
 
 
 def cummin(input, dim, *, out=None):
     """Running minimum along ``dim`` and the index where it was reached."""
-    return _cumext(input, dim, "cummin")
+    return _maybe_out(_cumext(input, dim, "cummin"), out)
 
 
 def logcumsumexp(input, dim):
@@ -718,12 +727,12 @@ def logcumsumexp(input, dim):
 # ------------------------------------------------------------------------------------------- quantile
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     """The ``q``-th quantiles (``q`` a float or a 1-d tensor) over ``dim`` (all elements when None)."""
-    return _quantile(input, q, dim, keepdim, interpolation, False)
+    return _maybe_out(_quantile(input, q, dim, keepdim, interpolation, False), out)
 
 
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     """quantile() ignoring nan values."""
-    return _quantile(input, q, dim, keepdim, interpolation, True)
+    return _maybe_out(_quantile(input, q, dim, keepdim, interpolation, True), out)
 
 
 def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
@@ -811,9 +820,9 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 def _maybe_out(r, out):
     if out is None:
         return r
-    from .arith import _out
+    from .sort import write_out
 
-    return _out(r, out)
+    return write_out(r, out)
 
 
 from .shape import cat  # noqa: E402  (shape imports nothing from here)

@@ -65,6 +65,20 @@ def picked(cls, input: Tensor, idx, dim: int, squeeze: bool, name: str):
     return RT.get(name, RT._VI)(values, Tensor._from(idx))
 
 
+def write_out(result, out):
+    """Copy ``result`` (a Tensor or a named tuple of them) into ``out=`` as torch does; return what torch returns."""
+    if out is None:
+        return result
+    from .arith import _out
+
+    if isinstance(result, tuple):
+        if not isinstance(out, (tuple, list)) or len(out) != len(result):
+            raise TypeError(f"out must be a tuple of {len(result)} Tensors")
+        outs = [_out(r, o) for r, o in zip(result, out, strict=True)]
+        return RT.get(type(result).__name__ + "_out", type(result)._fields)(*outs)  # torch: sort_out, max_out ...
+    return _out(result, out)
+
+
 def _stable_argsort(xp, x, dim, descending):
     """Stable argsort along ``dim``; nan sorts as the largest value (torch); descending keeps ties in order."""
     if x.dtype == np.bool_:
@@ -88,7 +102,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool | 
         idx = xp.zeros((), dtype=np.int64)
     else:
         idx = _stable_argsort(xp, x, d, descending).astype(np.int64, copy=False)
-    return picked(SortBackward1 if stable else SortBackward0, input, idx, d, False, "sort")
+    return write_out(picked(SortBackward1 if stable else SortBackward0, input, idx, d, False, "sort"), out)
 
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
@@ -101,9 +115,9 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
     return Tensor._from(_stable_argsort(xp, x, d, descending).astype(np.int64, copy=False))
 
 
-def msort(input: Tensor) -> Tensor:
+def msort(input: Tensor, *, out=None) -> Tensor:
     """Sort along the first dim, returning the values only."""
-    return sort(input, 0).values
+    return write_out(sort(input, 0).values, out)
 
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, out=None):
@@ -119,7 +133,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     else:
         idx = _stable_argsort(xp, x, d, largest)
         idx = xp.take(idx, xp.arange(k), axis=d).astype(np.int64, copy=False)
-    return picked(TopkBackward0, input, idx, d, False, "topk")
+    return write_out(picked(TopkBackward0, input, idx, d, False, "topk"), out)
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out=None):
@@ -133,7 +147,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out
     if x.ndim == 0:
         return picked(KthvalueBackward0, input, xp.zeros((), dtype=np.int64), d, False, "kthvalue")
     idx = xp.take(_stable_argsort(xp, x, d, False), [k - 1], axis=d).astype(np.int64, copy=False)
-    return picked(KthvalueBackward0, input, idx, d, not keepdim, "kthvalue")
+    return write_out(picked(KthvalueBackward0, input, idx, d, not keepdim, "kthvalue"), out)
 
 
 # ------------------------------------------------------------------------------------------- unique
@@ -238,7 +252,7 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *, out
     sel = x[(x >= lo) & (x <= hi)].astype(np.float64)
     pos = ((sel - lo) * bins / (hi - lo)).astype(np.int64)
     pos = xp.minimum(pos, bins - 1)  # torch: the right edge falls in the last bin
-    return Tensor._from(xp.bincount(pos, minlength=bins).astype(input.dtype.np), input.dtype)
+    return write_out(Tensor._from(xp.bincount(pos, minlength=bins).astype(input.dtype.np), input.dtype), out)
 
 
 def histogram(input: Tensor, bins=100, *, range=None, weight=None, density: bool = False, out=None):
@@ -276,14 +290,14 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
         s2 = seq.reshape(-1, seq.shape[-1])
         v2 = vals.reshape(-1, vals.shape[-1])
         r = xp.stack([xp.searchsorted(s2[i], v2[i], side=sd) for i in range(s2.shape[0])]).reshape(vals.shape)
-    return Tensor._from(xp.asarray(r).astype(np.int32 if out_int32 else np.int64))
+    return write_out(Tensor._from(xp.asarray(r).astype(np.int32 if out_int32 else np.int64)), out)
 
 
 def bucketize(input, boundaries: Tensor, *, out_int32: bool = False, right: bool = False, out=None) -> Tensor:
     """Index of the bucket of each value given 1-d sorted ``boundaries``."""
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
-    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)
 
 
 _METHODS = {
