@@ -23,7 +23,12 @@ FAST = ("s000_tensor_creation", "s001_dtypes_shapes", "s002_autograd", "s004_ch3
 
 # programs that cannot pass yet: name -> why (the issue that will turn it green)
 XFAIL = {
-    "s000_tensor_creation": "sparse COO tensors (sparse_coo_tensor, to_sparse, torch.sparse) belong to the op library",
+    "s004_ch13_detection": "ops: torch.flip(x, dims=[...]) keyword not accepted",
+    "s004_ch2_preliminaries": "ops: Tensor.cumsum(axis=...) without dim not accepted",
+    "s004_ch6_conv_pool": "ops/creation.py: zeros(size=...) keyword not accepted",
+    "s004_ch6_lenet": "ops/creation.py: zeros(size=...) keyword not accepted",
+    "s004_ch7_modern_cnns": "ops/creation.py: zeros(size=...) keyword not accepted",
+    "s004_ch8_rnn": "ops/creation.py: zeros(size=...) keyword not accepted",
 }
 
 if not DIFFTEST.is_file() or not ACCEPTANCE.is_dir():
