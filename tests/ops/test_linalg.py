@@ -128,7 +128,8 @@ ROWS = [
                                      Sample(np.array([[0.0, -1.0], [1.0, 0.0]], d), note="complex")], dtypes=F,
         call=lambda lib, A: lib.linalg.eigvals(A).abs().sort().values if False else
         lib.sort(lib.linalg.eigvals(A).real).values),
-    Row("linalg.eig", lambda d: [Sample(np.array([[0.0, -1.0], [1.0, 0.0]], d))], dtypes=F,
+    Row("linalg.eig", lambda d: [Sample(np.array([[0.0, -1.0], [1.0, 0.0]], d)), Sample(make((3, 3), d))],
+        dtypes=F, grad=True, tol=TOL,
         call=lambda lib, A: (lib.linalg.eig(A).eigenvalues, lib.linalg.eig(A).eigenvectors.real ** 2
                              + lib.linalg.eig(A).eigenvectors.imag ** 2)),
     Row("linalg.svd", lambda d: [Sample(make((4, 3), d)), Sample(make((3, 4), d), note="wide"),
@@ -173,7 +174,7 @@ def test_grads_match_torch(row, dtype, sample, request):
 
 # cholesky and eigh read one triangle only, so finite differences of single entries differ from the symmetric grad
 @pytest.mark.parametrize("row, dtype, sample", [c for c in grad_cases(ROWS) if c.id.endswith("-0") and not any(
-    n in c.id for n in ("cholesky", "eigh", "eigvalsh"))])
+    n in c.id for n in ("cholesky", "eigh", "eigvalsh", "eig-"))])  # eig: complex outputs
 def test_gradcheck_finite_differences(row, dtype, sample):
     numeric_gradcheck(row, sample, atol=1e-4, rtol=1e-3)
 

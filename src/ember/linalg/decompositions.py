@@ -328,6 +328,7 @@ def _complex_of(dt):
 class LinalgEig(Op):
     grad_fn = "LinalgEigBackward0"
     n_outputs = 2
+    saves_output = False
 
     @staticmethod
     def forward(ctx, A):
@@ -337,7 +338,24 @@ class LinalgEig(Op):
 
     @staticmethod
     def backward(ctx, gL, gV):
-        raise NotImplementedError("ember: the gradient of linalg.eig is not implemented yet (issue 6)")
+        (A,) = ctx.inputs
+        L, V = eig(A.detach())
+        VH = V.mT.conj()
+        n = L.shape[-1]
+        if gV is not None:
+            VhgV = VH @ gV
+            # project on the tangent space of V with unit-norm columns (torch's normalisation of eigenvectors)
+            VhgV = VhgV - VH @ (V * VhgV.diagonal(0, -2, -1).real.to(V.dtype).unsqueeze(-2))
+            Lc = L.conj()
+            E = Lc.unsqueeze(-2) - Lc.unsqueeze(-1)
+            E = E + Tensor._from(np.eye(n, dtype=E._data.dtype))
+            inner = VhgV / E
+        else:
+            inner = V * 0
+        if gL is not None:
+            inner = inner - inner.diagonal(0, -2, -1).diag_embed() + gL.diag_embed()
+        gA = solve(VH, inner @ VH)
+        return gA.real if not A.dtype.is_complex else gA
 
 
 def eig(A: Tensor, *, out=None):
@@ -350,6 +368,8 @@ def eig(A: Tensor, *, out=None):
 def eigvals(A: Tensor, *, out=None) -> Tensor:
     """Complex eigenvalues of a square matrix."""
     check_matrix("linalg.eigvals", A, square=True)
+    if A.requires_grad:
+        return LinalgEig.apply(A)[0]
     x = A._data
     return Tensor._from(_xp(x).linalg.eigvals(x).astype(_complex_of(x.dtype)))
 
