@@ -237,13 +237,17 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
         x = x.unsqueeze(-2)
         ksize, stride, padding, dilation = (1, *ksize), (1, *stride), (0, *padding), (1, *dilation)
     _pool_check(x, ksize, stride, padding, dilation, ceil_mode, True)
-    y, idx = _pool_ops.MaxPool2d.apply(x, ksize=ksize, stride=stride, padding=padding, dilation=dilation,
-                                       ceil_mode=bool(ceil_mode))
+    kw = dict(ksize=ksize, stride=stride, padding=padding, dilation=dilation, ceil_mode=bool(ceil_mode))
+    if not return_indices:
+        y = _pool_ops.MaxPool2d.apply(x, **kw)
+        y = y.squeeze(-2) if nd == 1 else y
+        return y.squeeze(0) if unbatched else y
+    y, idx = _pool_ops.MaxPool2dWithIndices.apply(x, **kw)
     if nd == 1:
         y, idx = y.squeeze(-2), idx.squeeze(-2)
     if unbatched:
         y, idx = y.squeeze(0), idx.squeeze(0)
-    return (y, idx) if return_indices else y
+    return y, idx
 
 
 def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,

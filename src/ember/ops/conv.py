@@ -1,8 +1,8 @@
 """Convolution (1-d, 2-d, 3-d) and transposed convolution: im2col on strided views + one GEMM.
 
-Layout: the columns of an input are laid out ``(groups, C/groups * prod(K), B * L)`` (L = output positions), so the
-forward is one GEMM ``weight (O, C*K) @ cols (C*K, B*L)`` per call (batched over groups only when groups > 1), and the
-weight gradient is one GEMM ``grad (O, B*L) @ cols.T``. The input gradient is the transpose of im2col (col2im): one
+Layout: the columns of an input are laid out ``(groups, C/groups * prod(K), L * B)`` (L = output positions), so the
+forward is one GEMM ``weight (O, C*K) @ cols (C*K, L*B)`` per call (batched over groups only when groups > 1), and the
+weight gradient is one GEMM ``grad (O, L*B) @ cols.T``. The input gradient is the transpose of im2col (col2im): one
 GEMM ``weight.T @ grad`` and then a scatter-add of the columns, looping over kernel offsets only.
 
 Three ops form a family closed under differentiation, so double backward works:
@@ -20,64 +20,67 @@ from ..backend import array_module
 
 
 # --------------------------------------------------------------------------------------------- array helpers
-def _out_size(size: int, k: int, s: int, d: int, lo: int, hi: int) -> int:
-    return (size + lo + hi - d * (k - 1) - 1) // s + 1
-
-
-def _pad_array(xp, x, pads):
-    """Zero-pad the spatial dims of ``x`` by ``pads`` ((lo, hi) per dim); a negative amount crops."""
-    if not any(lo or hi for lo, hi in pads):
-        return x
+# Layout: columns and buffers keep the batch as the innermost axis, (C, *K, *out, B): every kernel offset then
+# copies (im2col) or adds (col2im) runs of out[-1] * B contiguous values, not runs of out[-1] (benchmarks/bench_conv.py).
+def _batch_last(xp, x, pads):
+    """x (B, C, *S) as a contiguous (C, *padded S, B) array; pads (lo, hi) per dim, negative ones crop."""
     nsp = len(pads)
-    grow = [(0, 0)] * (x.ndim - nsp) + [(max(lo, 0), max(hi, 0)) for lo, hi in pads]
-    if any(a or b for a, b in grow):
-        x = xp.pad(x, grow)
-    if any(lo < 0 or hi < 0 for lo, hi in pads):
-        idx = [slice(None)] * (x.ndim - nsp)
-        for (lo, hi), n in zip(pads, x.shape[x.ndim - nsp :]):
-            idx.append(slice(-lo if lo < 0 else 0, n + hi if hi < 0 else n))
-        x = x[tuple(idx)]
-    return x
+    src = [slice(None), slice(None)]
+    dst = [slice(None)]
+    size = []
+    for (lo, hi), n in zip(pads, x.shape[2:]):
+        a, b = max(-lo, 0), n - max(-hi, 0)  # the part of x that is kept
+        src.append(slice(a, b))
+        dst.append(slice(max(lo, 0), max(lo, 0) + b - a))
+        size.append(max(lo, 0) + b - a + max(hi, 0))
+    dst.append(slice(None))
+    moved = x[tuple(src)].transpose(1, *range(2, 2 + nsp), 0)
+    if all(lo == 0 and hi == 0 for lo, hi in pads):
+        return xp.ascontiguousarray(moved)
+    buf = xp.zeros((x.shape[1], *size, x.shape[0]), dtype=x.dtype)
+    buf[tuple(dst)] = moved
+    return buf
 
 
 def im2col(xp, x, ksize, stride, dilation, pads, groups):
-    """Columns of ``x`` (B, C, *S): an array (groups, C/groups * prod(K), B * L), and the output spatial shape."""
-    x = _pad_array(xp, x, pads)
-    B, C = x.shape[:2]
-    sp = x.shape[2:]
+    """Columns of ``x`` (B, C, *S): an array (groups, C/groups * prod(K), L * B), and the output spatial shape."""
+    xt = _batch_last(xp, x, pads)
+    C, B = xt.shape[0], xt.shape[-1]
+    sp = xt.shape[1:-1]
     out = tuple((n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(sp, ksize, stride, dilation))
-    st = x.strides
+    st = xt.strides
     view = xp.lib.stride_tricks.as_strided(
-        x,
-        (C, *ksize, B, *out),
-        (st[1], *(a * d for a, d in zip(st[2:], dilation)), st[0], *(a * s for a, s in zip(st[2:], stride))),
+        xt,
+        (C, *ksize, *out, B),
+        (st[0], *(a * d for a, d in zip(st[1:-1], dilation)), *(a * s for a, s in zip(st[1:-1], stride)), st[-1]),
     )
-    cols = xp.ascontiguousarray(view)  # the one copy: (C, *K, B, *out), contiguous for the GEMM
-    return cols.reshape(groups, -1, B * math.prod(out)), out
+    cols = xp.ascontiguousarray(view)  # the one copy: (C, *K, *out, B), contiguous for the GEMM
+    return cols.reshape(groups, -1, math.prod(out) * B), out
 
 
 def col2im(xp, cols, x_shape, ksize, stride, dilation, pads):
-    """Transpose of im2col: scatter-add ``cols`` (C, *K, B, *out) into an array of ``x_shape`` (unpadded)."""
+    """Transpose of im2col: scatter-add ``cols`` (C, *K, *out, B) into an array of ``x_shape`` (unpadded)."""
     B, C = x_shape[:2]
     sp = x_shape[2:]
-    out = cols.shape[1 + len(ksize) + 1 :]
+    nk = len(ksize)
+    out = cols.shape[1 + nk : 1 + 2 * nk]
     # the padded buffer must hold every window; pads may be negative (output_padding of a transposed conv)
     need = [s * (o - 1) + d * (k - 1) + 1 for o, k, s, d in zip(out, ksize, stride, dilation)]
     size = [max(nd, lo + n + max(hi, 0)) for nd, n, (lo, hi) in zip(need, sp, pads)]
-    buf = xp.zeros((C, B, *size), dtype=cols.dtype)
+    buf = xp.zeros((C, *size, B), dtype=cols.dtype)
     for offs in itertools.product(*(range(k) for k in ksize)):
-        idx = (slice(None), slice(None)) + tuple(
+        idx = (slice(None),) + tuple(
             slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offs, dilation, stride, out)
         )
         buf[idx] += cols[(slice(None), *offs)]
-    crop = (slice(None), slice(None)) + tuple(slice(lo, lo + n) for (lo, _), n in zip(pads, sp))
-    return xp.ascontiguousarray(buf[crop].swapaxes(0, 1))
+    crop = (slice(None),) + tuple(slice(lo, lo + n) for (lo, _), n in zip(pads, sp)) + (slice(None),)
+    return xp.ascontiguousarray(xp.moveaxis(buf[crop], -1, 0))
 
 
 def _grad_rows(xp, g, groups):
-    """grad (B, O, *out) as (groups, O/groups, B * L): the layout of a GEMM against the columns."""
-    B, O = g.shape[:2]
-    return xp.ascontiguousarray(g.swapaxes(0, 1)).reshape(groups, O // groups, -1)
+    """grad (B, O, *out) as (groups, O/groups, L * B): the layout of a GEMM against the columns."""
+    O = g.shape[1]
+    return xp.ascontiguousarray(xp.moveaxis(g, 0, -1)).reshape(groups, O // groups, -1)
 
 
 def _gemm(xp, a, b):
@@ -88,21 +91,20 @@ def _gemm(xp, a, b):
 
 
 def conv_forward(xp, x, w, b, stride, pads, dilation, groups, keep_cols=False):
-    B = x.shape[0]
     O = w.shape[0]
     cols, out = im2col(xp, x, w.shape[2:], stride, dilation, pads, groups)
-    y = _gemm(xp, w.reshape(groups, O // groups, -1), cols).reshape(O, B * math.prod(out))
+    y = _gemm(xp, w.reshape(groups, O // groups, -1), cols).reshape(O, -1)
     if b is not None:
         y += b[:, None]
-    y = xp.ascontiguousarray(y.reshape(O, B, *out).swapaxes(0, 1))
+    y = xp.ascontiguousarray(xp.moveaxis(y.reshape(O, *out, x.shape[0]), -1, 0))
     return (y, cols) if keep_cols else y
 
 
 def conv_input_grad(xp, g, w, x_shape, stride, pads, dilation, groups):
     O = w.shape[0]
     wg = w.reshape(groups, O // groups, -1).swapaxes(1, 2)  # (groups, C/g*K, O/g)
-    dcols = _gemm(xp, wg, _grad_rows(xp, g, groups))  # (groups, C/g*K, B*L)
-    dcols = dcols.reshape(x_shape[1], *w.shape[2:], x_shape[0], *g.shape[2:])
+    dcols = _gemm(xp, wg, _grad_rows(xp, g, groups))  # (groups, C/g*K, L*B)
+    dcols = dcols.reshape(x_shape[1], *w.shape[2:], *g.shape[2:], x_shape[0])
     return col2im(xp, dcols, x_shape, w.shape[2:], stride, dilation, pads)
 
 
@@ -220,9 +222,9 @@ class Im2Col(Op):
         xp = array_module(x)
         ctx.params = (ksize, stride, pads, dilation)
         B = x.shape[0]
-        cols, out = im2col(xp, x, ksize, stride, dilation, pads, 1)  # (1, C*K, B*L)
+        cols, out = im2col(xp, x, ksize, stride, dilation, pads, 1)  # (1, C*K, L*B)
         ctx.out = out
-        return xp.ascontiguousarray(cols.reshape(-1, B, math.prod(out)).swapaxes(0, 1))
+        return xp.ascontiguousarray(cols.reshape(-1, math.prod(out), B).transpose(2, 0, 1))
 
     @staticmethod
     def backward(ctx, grad):
@@ -242,7 +244,7 @@ class Col2Im(Op):
         xp = array_module(cols)
         ctx.params = (ksize, stride, pads, dilation)
         B, C = x_shape[:2]
-        c = xp.ascontiguousarray(cols.swapaxes(0, 1)).reshape(C, *ksize, B, *out)
+        c = xp.ascontiguousarray(cols.transpose(1, 2, 0)).reshape(C, *ksize, *out, B)
         return col2im(xp, c, x_shape, ksize, stride, dilation, pads)
 
     @staticmethod

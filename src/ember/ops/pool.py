@@ -49,7 +49,68 @@ def _windows(xp, x, out, ksize, stride, dilation):
 
 
 # --------------------------------------------------------------------------------------------- max pooling
+def _offset_slices(ksize, stride, dilation, out):
+    """For each kernel offset (in row-major order), the strided slice of the padded input it reads."""
+    for offs in itertools.product(*(range(k) for k in ksize)):
+        yield (slice(None), slice(None)) + tuple(
+            slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offs, dilation, stride, out)
+        )
+
+
+def _max_pool(ctx, x, ksize, stride, padding, dilation, ceil_mode, with_indices):
+    xp = array_module(x)
+    sp = x.shape[2:]
+    out = tuple(pool_out_size(*a, ceil_mode) for a in zip(sp, ksize, stride, padding, dilation))
+    pads = _pads(sp, out, ksize, stride, padding, dilation)
+    low = -xp.inf if x.dtype.kind in "fc" else xp.iinfo(x.dtype).min
+    xpad = _padded(xp, x, pads, low)
+    if x.dtype.kind == "f" and xp.isnan(x.sum()):  # torch: NaN wins; the window copy + argmax keeps it
+        win = xp.ascontiguousarray(_windows(xp, xpad, out, ksize, stride, dilation))
+        win = win.reshape(win.shape[: 2 + len(out)] + (-1,))
+        arg = win.argmax(axis=-1)
+        y = xp.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
+    else:  # a running max over the kernel offsets: k*k passes over the output, no window copy
+        y = arg = None
+        adt = xp.uint8 if math.prod(ksize) < 256 else xp.int32
+        for n, sl in enumerate(_offset_slices(ksize, stride, dilation, out)):
+            v = xpad[sl]
+            if y is None:
+                y = v.copy()
+                arg = xp.zeros(y.shape, dtype=adt)
+                continue
+            upd = v > y  # strictly greater: the first maximum wins, as in torch
+            xp.copyto(y, v, where=upd)
+            xp.copyto(arg, n, where=upd)
+    ctx.arg = arg
+    ctx.params = (ksize, stride, dilation, pads)
+    if not with_indices:
+        return y
+    # kernel offset -> flat index into the unpadded input (only when asked for: it costs more than the max)
+    flat = xp.zeros(arg.shape, dtype=xp.int64)
+    rem = arg.astype(xp.int64)
+    for i, (s, p, d, n) in enumerate(zip(stride, padding, dilation, sp)):
+        kd, rem = xp.divmod(rem, math.prod(ksize[i + 1 :]))
+        o = xp.arange(out[i], dtype=xp.int64).reshape((-1,) + (1,) * (len(out) - 1 - i))
+        flat = flat * n + (o * s - p + kd * d)
+    return y, flat
+
+
 class MaxPool2d(Op):
+    """The max of each window (the offset of each maximum is kept for backward)."""
+
+    grad_fn = "MaxPool2DWithIndicesBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, ksize, stride, padding, dilation, ceil_mode):
+        return _max_pool(ctx, x, ksize, stride, padding, dilation, ceil_mode, False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return MaxPoolScatter.apply(grad, arg=ctx.arg, x_shape=tuple(x.shape), params=ctx.params)
+
+
+class MaxPool2dWithIndices(Op):
     """(values, indices) of the max of each window; indices are flat positions in the input's spatial dims."""
 
     grad_fn = "MaxPool2DWithIndicesBackward0"
@@ -57,35 +118,63 @@ class MaxPool2d(Op):
 
     @staticmethod
     def forward(ctx, x, *, ksize, stride, padding, dilation, ceil_mode):
-        xp = array_module(x)
-        sp = x.shape[2:]
-        out = tuple(pool_out_size(*a, ceil_mode) for a in zip(sp, ksize, stride, padding, dilation))
-        pads = _pads(sp, out, ksize, stride, padding, dilation)
-        low = -xp.inf if x.dtype.kind in "fc" else xp.iinfo(x.dtype).min
-        xpad = _padded(xp, x, pads, low)
-        win = xp.ascontiguousarray(_windows(xp, xpad, out, ksize, stride, dilation))
-        win = win.reshape(win.shape[: 2 + len(out)] + (-1,))
-        arg = win.argmax(axis=-1)  # first maximum (NaN counts as a maximum, as in torch)
-        y = xp.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
-        # kernel offset -> flat index into the unpadded input
-        flat = xp.zeros(arg.shape, dtype=xp.int64)
-        rem = arg
-        for i, (k, s, p, d, n) in enumerate(zip(ksize, stride, padding, dilation, sp)):
-            step = math.prod(ksize[i + 1 :])
-            kd, rem = xp.divmod(rem, step)
-            o = xp.arange(out[i], dtype=xp.int64).reshape((-1,) + (1,) * (len(out) - 1 - i))
-            flat = flat * n + (o * s - p + kd * d)
-        ctx.indices = flat
-        ctx.overlap = any(s < d * (k - 1) + 1 for k, s, d in zip(ksize, stride, dilation))
-        return y, flat
+        return _max_pool(ctx, x, ksize, stride, padding, dilation, ceil_mode, True)
 
     @staticmethod
     def backward(ctx, grad, grad_indices):
+        return MaxPool2d.backward(ctx, grad)
+
+
+class MaxPoolScatter(Op):
+    """Send each output's gradient to the window position its maximum came from (``arg``: the kernel offset)."""
+
+    grad_fn = "MaxPool2DWithIndicesBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, *, arg, x_shape, params):
+        xp = array_module(grad)
+        ksize, stride, dilation, pads = params
+        ctx.arg, ctx.params = arg, params
+        sp = x_shape[2:]
+        out = grad.shape[2:]
+        overlap = any(s < d * (k - 1) + 1 for k, s, d in zip(ksize, stride, dilation))
+        buf = xp.zeros(x_shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(sp, pads)), dtype=grad.dtype)
+        for n, sl in enumerate(_offset_slices(ksize, stride, dilation, out)):
+            if overlap:
+                buf[sl] += grad * (arg == n)
+            else:  # each input position is in at most one window
+                buf[sl] = grad * (arg == n)
+        return xp.ascontiguousarray(buf[(slice(None), slice(None)) + tuple(slice(lo, lo + n)
+                                                                          for n, (lo, _) in zip(sp, pads))])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return MaxPoolGather.apply(grad, arg=ctx.arg, params=ctx.params)
+
+
+class MaxPoolGather(Op):
+    """Read, for each output, the value at the position its maximum came from (the transpose of MaxPoolScatter)."""
+
+    grad_fn = "MaxPool2DWithIndicesBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, arg, params):
+        xp = array_module(x)
+        ksize, stride, dilation, pads = params
+        ctx.arg, ctx.params = arg, params
+        xpad = _padded(xp, x, pads, 0)
+        y = xp.zeros(x.shape[:2] + arg.shape[2:], dtype=x.dtype)
+        for n, sl in enumerate(_offset_slices(ksize, stride, dilation, arg.shape[2:])):
+            xp.copyto(y, xpad[sl], where=arg == n)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
         (x,) = ctx.inputs
-        return MaxPoolBackward.apply(grad, indices=ctx.indices, x_shape=tuple(x.shape), overlap=ctx.overlap)
+        return MaxPoolScatter.apply(grad, arg=ctx.arg, x_shape=tuple(x.shape), params=ctx.params)
 
 
-class AdaptiveMaxPool2d(MaxPool2d):
+class AdaptiveMaxPool2d(MaxPool2dWithIndices):
     grad_fn = "AdaptiveMaxPool2DBackward0"
 
     @staticmethod
@@ -95,7 +184,7 @@ class AdaptiveMaxPool2d(MaxPool2d):
         if all(n % o == 0 for n, o in zip(sp, out)):
             k = tuple(n // o for n, o in zip(sp, out))
             one = (1,) * len(sp)
-            return MaxPool2d.forward(ctx, x, ksize=k, stride=k, padding=(0,) * len(sp), dilation=one, ceil_mode=False)
+            return _max_pool(ctx, x, k, k, (0,) * len(sp), one, False, True)
         # uneven windows: start = floor(i * n / o), end = ceil((i + 1) * n / o); loop over output positions
         bounds = [[(i * n // o, -((-(i + 1) * n) // o)) for i in range(o)] for n, o in zip(sp, out)]
         y = xp.empty(x.shape[:2] + tuple(out), dtype=x.dtype)
@@ -114,8 +203,14 @@ class AdaptiveMaxPool2d(MaxPool2d):
                 f = f * sp[d] + (c + bounds[d][pos[d]][0])
             flat[idx] = f
         ctx.indices = flat
-        ctx.overlap = True
         return y, flat
+
+    @staticmethod
+    def backward(ctx, grad, grad_indices):
+        (x,) = ctx.inputs
+        if "arg" in ctx.__dict__:  # even windows: a plain max pool
+            return MaxPool2d.backward(ctx, grad)
+        return MaxPoolBackward.apply(grad, indices=ctx.indices, x_shape=tuple(x.shape), overlap=True)
 
 
 class MaxPoolBackward(Op):
