@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import discrete, libm, libm32
-from .avx2_math import log_ps, sincos_ps
+from .avx2_math import log_ps_u24, sincos_ps_u24
 from .cpu import capability_uses_fma, detect_capability
 from .fma import fma32, fma64, fma_scalar
 from .mt19937 import MT19937
@@ -238,25 +238,31 @@ class CPUGeneratorState:
     def _box_muller_blocks(self, d: np.ndarray, dt: np.dtype, mean, std) -> np.ndarray:
         """Return Box-Muller normals for blocks of 16 uniforms, as torch's ``normal_fill_16``: pairs are (j, j + 8)."""
         blocks = d.reshape(-1, 2, 8)
-        u1 = blocks[:, 0, :].ravel()
-        u2 = blocks[:, 1, :].ravel()
+        u1 = np.ascontiguousarray(blocks[:, 0, :])  # contiguous copies: a dozen ufuncs run on each
+        u2 = np.ascontiguousarray(blocks[:, 1, :])
         if dt == _F32 and self._fma:
-            rad = np.sqrt(np.float32(-2.0) * log_ps(np.float32(1.0) - u1))
-            sin_t, cos_t = sincos_ps(_TWO_PI_F32 * u2)
+            rad = np.sqrt(np.float32(-2.0) * log_ps_u24(np.float32(1.0) - u1))
+            sin_t, cos_t = sincos_ps_u24(_TWO_PI_F32 * u2)
             first, second = rad * cos_t, rad * sin_t
         elif dt == _F32:
-            rad = np.sqrt(np.float32(-2.0) * libm32.logf(np.float32(1.0) - u1))
-            theta = (_TWO_PI * u2.astype(np.float64)).astype(np.float32)
-            first, second = rad * libm32.cosf(theta), rad * libm32.sinf(theta)
+            rad = np.sqrt(np.float32(-2.0) * libm32.logf(np.float32(1.0) - u1.ravel())).reshape(u1.shape)
+            theta = (_TWO_PI * u2.astype(np.float64)).astype(np.float32).ravel()
+            first = rad * libm32.cosf(theta).reshape(u1.shape)
+            second = rad * libm32.sinf(theta).reshape(u1.shape)
         else:
             rad = np.sqrt(-2.0 * libm.log(1.0 - u1))
             theta = _TWO_PI * u2
             first, second = rad * libm.cos(theta), rad * libm.sin(theta)
-        # torch: this step is fused in every kernel build, the default one included (a vectorised fmadd)
-        fma = fma32 if dt == _F32 else fma64
         out = np.empty_like(blocks)
-        out[:, 0, :] = fma(first, std, mean).reshape(-1, 8)
-        out[:, 1, :] = fma(second, std, mean).reshape(-1, 8)
+        if std == 1:
+            # fma(x, 1, mean) rounds x + mean once: a plain add (which also turns -0.0 into +0.0, as the fma does)
+            np.add(first, mean, out=out[:, 0, :])
+            np.add(second, mean, out=out[:, 1, :])
+        else:
+            # torch: this step is fused in every kernel build, the default one included (a vectorised fmadd)
+            fma = fma32 if dt == _F32 else fma64
+            out[:, 0, :] = fma(first, std, mean)
+            out[:, 1, :] = fma(second, std, mean)
         return out.reshape(-1)
 
     def _normal_vector(self, n: int, dt: np.dtype, mean: float, std: float) -> np.ndarray:
