@@ -130,6 +130,13 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     xp = array_module(x)
     if x.ndim == 0:
         idx = xp.zeros((), dtype=np.int64)
+    elif 0 < k * 8 < n and x.dtype != np.bool_:
+        # a partial sort (argpartition, nan placed last as by sort) then a stable sort of the k candidates
+        part = xp.argpartition(x, n - k if largest else k - 1, axis=d)
+        cand = xp.take(part, xp.arange(n - k, n) if largest else xp.arange(k), axis=d)
+        vals = xp.take_along_axis(x, cand, axis=d)
+        order = _stable_argsort(xp, vals, d, largest)
+        idx = xp.take_along_axis(cand, order, axis=d).astype(np.int64, copy=False)
     else:
         idx = _stable_argsort(xp, x, d, largest)
         idx = xp.take(idx, xp.arange(k), axis=d).astype(np.int64, copy=False)
