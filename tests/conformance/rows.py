@@ -35,6 +35,8 @@ def op(f):
 
 
 # ------------------------------------------------------------------------------------------- sample generators
+LAYOUT_DTYPES = ("bool", "int64", "float32", "float64")  # the dtypes that get every layout (and gradients)
+
 def binary(low=None, high=None, nonzero=False, scalars=(2, 2.5, True), edges=True, blow=None, bhigh=None):
     """Two tensors of one dtype in every layout, then a tensor with Python scalars, then edge values."""
     blow = low if blow is None else blow
@@ -48,6 +50,18 @@ def binary(low=None, high=None, nonzero=False, scalars=(2, 2.5, True), edges=Tru
             return make(shape, dtype, low=blow, high=bhigh, nonzero=nonzero)
 
         yield Sample(a((3, 4)), b((3, 4)))
+        if dtype not in LAYOUT_DTYPES:  # layouts are dtype-independent: checked in a few dtypes only
+            yield Sample(a(()), b((2, 3)), note="0-d")
+            for s in scalars[:2]:
+                if not (nonzero and not s):
+                    yield Sample(a((3,)), s, note=f"scalar {type(s).__name__}")
+            if edges:
+                e = edge_values(dtype)
+                other = e[::-1].copy()
+                if nonzero and dtype not in FLOATS:
+                    other[other == 0] = 1
+                yield Sample(e, other, note="edge")
+            return
         yield Sample(a((3, 4)), b((4,)), note="broadcast")
         yield Sample(a((2, 1, 3)), b((4, 1)), note="broadcast both")
         yield Sample(a(()), b((2, 3)), note="0-d")
@@ -89,7 +103,6 @@ def mixed(nonzero=False, others=ALL):
         for o in others:
             yield Sample(make((3,), dtype), make((3,), o, nonzero=nonzero), note=f"with {o}")
             yield Sample(make((3,), dtype), make((), o, nonzero=nonzero), note=f"with 0-d {o}")
-            yield Sample(make((), dtype), make((), o, nonzero=nonzero), note=f"0-d with 0-d {o}")
 
     return gen
 
@@ -100,6 +113,10 @@ def unary(low=None, high=None, edges=True):
             return make(shape, dtype, low=low, high=high)
 
         yield Sample(a((3, 4)))
+        if dtype not in LAYOUT_DTYPES:
+            if edges:
+                yield Sample(edge_values(dtype), note="edge")
+            return
         yield Sample(a(()), note="0-d")
         yield Sample(a((0, 2)), note="empty")
         yield Sample(a((4, 3)).T, note="transposed")
@@ -124,6 +141,8 @@ def only(*samples_fn):
 
 
 # ------------------------------------------------------------------------------------------- arithmetic
+_PROMO_FEW = ("bool", "uint8", "int32", "float16")  # add promotion covers the whole table; these spot-check others
+_OP_DTYPES = ("bool", "uint8", "int64", "float16", "float32", "float64", "complex64")  # operators call the functions
 _BCAST = [Error(Sample(make((3,)), make((4,))), RuntimeError, note="broadcast")]
 _SCALARS_NP = (np.float64(1.5), np.int64(3), np.float32(2.0), np.bool_(True))
 
@@ -137,9 +156,9 @@ ARITH = [
     Row("sub", binary(scalars=(2, 2.5)), dtypes=REALS, id="sub alpha", call=lambda lib, a, b: lib.sub(a, b, alpha=3),
         grad=True),
     Row("mul", binary(), dtypes=ALL_C, grad=True, gradgrad=True),
-    Row("mul", mixed(), dtypes=ALL, id="mul promotion"),
+    Row("mul", mixed(), dtypes=_PROMO_FEW, id="mul promotion"),
     Row("div", binary(nonzero=True), dtypes=ALL_C, grad=True, gradgrad=True),
-    Row("div", mixed(nonzero=True), dtypes=ALL, id="div promotion"),
+    Row("div", mixed(nonzero=True), dtypes=_PROMO_FEW, id="div promotion"),
     Row("true_divide", binary(nonzero=True), dtypes=REALS, grad=True),
     Row("div", binary(nonzero=True, scalars=(2, 2.5)), dtypes=REALS, id="div trunc",
         call=lambda lib, a, b: lib.div(a, b, rounding_mode="trunc"), grad=True,
@@ -172,8 +191,9 @@ _OPS = [
 OPERATORS = []
 for _sym, _f, _dts, _kw in _OPS:
     OPERATORS.append(Row(f"op {_sym}", binary(scalars=(2, 2.5, True) if _sym in "+*" else (3, 2.5), **_kw),
-                         dtypes=_dts, call=op(_f), grad=_sym in ("+", "-", "*", "/")))
-    OPERATORS.append(Row(f"op r{_sym}", reflected(scalars=(3, 2.5) + _SCALARS_NP[:2], **_kw), dtypes=REALS,
+                         dtypes=tuple(d for d in _dts if d in _OP_DTYPES), call=op(_f),
+                         grad=_sym in ("+", "-", "*", "/")))
+    OPERATORS.append(Row(f"op r{_sym}", reflected(scalars=(3, 2.5) + _SCALARS_NP[:2], **_kw), dtypes=_OP_DTYPES[1:],
                          call=op(_f), grad=_sym in ("+", "-", "*", "/")))
 OPERATORS += [
     Row("op **", binary(low=0.5, high=2.0, scalars=(2, 0.5)), dtypes=FLOATS, call=op(operator.pow), grad=True),
@@ -189,7 +209,7 @@ OPERATORS += [
 ]
 for _sym, _f in [("==", operator.eq), ("!=", operator.ne), ("<", operator.lt), ("<=", operator.le),
                  (">", operator.gt), (">=", operator.ge)]:
-    OPERATORS.append(Row(f"op {_sym}", binary(scalars=(2, 2.5)), dtypes=REALS, call=op(_f)))
+    OPERATORS.append(Row(f"op {_sym}", binary(scalars=(2, 2.5)), dtypes=("int64", "float32"), call=op(_f)))
     OPERATORS.append(Row(f"op r{_sym}", reflected(scalars=(2, 2.5)), dtypes=("float32", "int64"), call=op(_f)))
 for _sym, _f in [("&", operator.and_), ("|", operator.or_), ("^", operator.xor)]:
     OPERATORS.append(Row(f"op {_sym}", binary(scalars=(3, True)), dtypes=INTEGRAL, call=op(_f),
@@ -225,7 +245,7 @@ COMPARE = []
 for _n in ("eq", "ne", "lt", "le", "gt", "ge"):
     COMPARE.append(Row(_n, binary(scalars=(2, 2.5, True)), dtypes=ALL + (("complex64",) if _n in ("eq", "ne") else ()),
                        errors=_BCAST))
-COMPARE.append(Row("eq", mixed(), dtypes=ALL, id="eq promotion"))
+COMPARE.append(Row("eq", mixed(), dtypes=_PROMO_FEW, id="eq promotion"))
 for _n in ("logical_and", "logical_or", "logical_xor"):
     COMPARE.append(Row(_n, binary(scalars=()), dtypes=ALL))
 COMPARE.append(Row("logical_not", unary(), dtypes=ALL))
@@ -247,5 +267,476 @@ COMPARE += [
         dtypes=FLOATS),
 ]
 
-ROWS = ARITH + OPERATORS + UNARY + COMPARE
-_ = (INTS, DT, Raw, chain, only)
+
+# ------------------------------------------------------------------------------------------- shape
+SHAPE_DTYPES = ("bool", "int64", "float16", "float32", "complex64")
+
+
+def on(shape, *calls, nc=True, zero=None, empty=None):
+    """Samples of one input of ``shape`` with each argument tuple of ``calls``; plus transposed / 0-d / empty."""
+
+    def gen(dtype):
+        for c in calls:
+            c = c if isinstance(c, tuple) else (c,)
+            yield Sample(make(shape, dtype), *c, note=_note(c))
+        if nc and len(shape) >= 2:
+            c = calls[0] if isinstance(calls[0], tuple) else (calls[0],)
+            yield Sample(make(shape[::-1], dtype).T, *c, note="transposed")
+        if zero is not None:
+            for c in zero:
+                c = c if isinstance(c, tuple) else (c,)
+                yield Sample(make((), dtype), *c, note="0-d " + _note(c))
+        if empty is not None:
+            eshape, ecalls = empty
+            for c in ecalls:
+                c = c if isinstance(c, tuple) else (c,)
+                yield Sample(make(eshape, dtype), *c, note="empty " + _note(c))
+
+    return gen
+
+
+def _note(args):
+    return " ".join(_short(a) for a in args)
+
+
+def _short(a):
+    if isinstance(a, np.ndarray):
+        return f"t{list(a.shape)}"
+    if isinstance(a, slice):
+        return f"{'' if a.start is None else a.start}:{'' if a.stop is None else a.stop}" + (
+            f":{a.step}" if a.step is not None else "")
+    if a is Ellipsis:
+        return "..."
+    if isinstance(a, (tuple, list)):
+        return ("(" if isinstance(a, tuple) else "[") + ",".join(_short(x) for x in a) + (
+            ")" if isinstance(a, tuple) else "]")
+    return repr(a).replace(" ", "")
+
+
+def seq_of(n_inputs, shapes, *extra):
+    """Samples with a list of tensors (cat, stack...) as the first argument."""
+
+    def gen(dtype):
+        for shp, ex in shapes:
+            yield Sample([make(s, dtype) for s in shp], *ex, note=f"{[list(s) for s in shp]} {_note(ex)}")
+
+    return gen
+
+
+SHAPE = [
+    Row("view", on((2, 3, 4), (6, 4), (-1,), (4, -1, 2), (2, 12), zero=[(1,), (-1,), ((),)], empty=((0, 3), [(3, 0),
+        (-1, 3, 1)])), dtypes=SHAPE_DTYPES, call=method("view"), grad=True,
+        errors=[Error(Sample(make((4, 3)).T, 12), RuntimeError, call=method("view"), note="non-contiguous"),
+                Error(Sample(make((2, 3)), 5), RuntimeError, call=method("view"), note="size"),
+                Error(Sample(make((2, 3)), -1, -1), RuntimeError, call=method("view"), note="two -1"),
+                Error(Sample(make((2, 3)), 4, -1), RuntimeError, call=method("view"), note="infer")]),
+    Row("reshape", on((2, 3, 4), (6, 4), (-1,), (4, -1, 2), ((3, 8),), zero=[(1,), ((),)],
+                      empty=((0, 3), [(3, 0), (-1,)])), dtypes=SHAPE_DTYPES, call=method("reshape"), grad=True,
+        errors=[Error(Sample(make((2, 3)), 5), RuntimeError, call=method("reshape"), note="size")]),
+    Row("reshape", on((2, 3), ((3, 2),), ((-1,),)), dtypes=("float32",), id="torch.reshape",
+        call=lambda lib, x, *s: lib.reshape(x, *s)),
+    Row("transpose", on((2, 3, 4), (0, 1), (-1, 0), (1, 1), zero=[(0, -1)]), dtypes=SHAPE_DTYPES, grad=True,
+        errors=[Error(Sample(make((2, 3)), 0, 2), IndexError, note="dim")]),
+    Row("swapaxes", on((2, 3, 4), (0, 2)), dtypes=("float32",), grad=True),
+    Row("t", on((2, 3), (), zero=[()]), dtypes=SHAPE_DTYPES, grad=True,
+        errors=[Error(Sample(make((2, 3, 4))), RuntimeError, note="3-d")]),
+    Row("t 1-d", lambda d: [Sample(make((3,), d))], dtypes=("float32",), call=method("t")),
+    Row("permute", on((2, 3, 4), (2, 0, 1), ((1, 0, 2),), (-1, 0, 1)), dtypes=SHAPE_DTYPES, call=method("permute"),
+        grad=True, errors=[Error(Sample(make((2, 3)), 0, 0), RuntimeError, call=method("permute"), note="dup"),
+                           Error(Sample(make((2, 3)), 0), RuntimeError, call=method("permute"), note="len")]),
+    Row("permute", on((2, 3, 4), ((2, 0, 1),)), dtypes=("float32",), id="torch.permute"),
+    Row("expand", on((3, 1), (3, 4), (2, 3, 4), (-1, 5), ((2, 3, 2),), zero=[(2, 3)]), dtypes=SHAPE_DTYPES,
+        call=method("expand"), grad=True,
+        errors=[Error(Sample(make((3, 2)), 3, 4), RuntimeError, call=method("expand"), note="size"),
+                Error(Sample(make((3, 2)), 2), RuntimeError, call=method("expand"), note="fewer")]),
+    Row("expand_as", lambda d: [Sample(make((3, 1), d), make((2, 3, 4), d))], dtypes=SHAPE_DTYPES,
+        call=method("expand_as"), grad=True),
+    Row("squeeze", on((2, 1, 3, 1), (), (1,), (-1,), (0,), ((1, 3),), zero=[(), (0,)], empty=((0, 1), [(), (1,)])),
+        dtypes=SHAPE_DTYPES, grad=True),
+    Row("unsqueeze", on((2, 3), 0, 1, 2, -1, -3, zero=[0, -1]), dtypes=SHAPE_DTYPES, grad=True,
+        errors=[Error(Sample(make((2, 3)), 3), IndexError, note="dim")]),
+    Row("flatten", on((2, 3, 4), (), (1,), (0, 1), (-2, -1), (1, 1), zero=[()], empty=((0, 3), [()])),
+        dtypes=SHAPE_DTYPES, grad=True,
+        errors=[Error(Sample(make((2, 3, 4)), 2, 1), RuntimeError, note="order")]),
+    Row("unflatten", on((2, 12), (1, (3, 4)), (-1, (2, -1, 3)), (0, (1, 2))), dtypes=SHAPE_DTYPES, grad=True),
+    Row("narrow", on((4, 5), (0, 1, 2), (1, -3, 2), (1, 0, 0), (0, 3, 1)), dtypes=SHAPE_DTYPES, grad=True,
+        errors=[Error(Sample(make((4, 5)), 0, 3, 2), RuntimeError, note="bounds")]),
+    Row("select", on((4, 5), (0, 1), (1, -1), (-1, 4)), dtypes=SHAPE_DTYPES, grad=True,
+        errors=[Error(Sample(make((4, 5)), 0, 4), IndexError, note="index")]),
+    Row("unbind", on((3, 2), (), (1,), (-1,)), dtypes=SHAPE_DTYPES, grad=True),
+    Row("split", on((5, 4), (2,), (2, 1), ([1, 4],), ([2, 1, 1], 1), (5,), (7,)), dtypes=SHAPE_DTYPES, grad=True,
+        errors=[Error(Sample(make((5, 4)), [2, 2]), RuntimeError, note="sizes")]),
+    Row("chunk", on((5, 4), (2,), (3, 1), (5,), (6,), (1,)), dtypes=SHAPE_DTYPES, grad=True,
+        errors=[Error(Sample(make((5, 4)), 0), RuntimeError, note="zero")]),
+    Row("tensor_split", on((7, 4), (3,), ([1, 5],), ((2, 9),), (2, 1)), dtypes=SHAPE_DTYPES, grad=True),
+    Row("cat", seq_of(2, [([(2, 3), (4, 3)], ()), ([(2, 3), (2, 1)], (1,)), ([(2, 3), (2, 3), (2, 3)], (-1,)),
+                          ([(2, 3), (0,)], ()), ([(0, 3), (2, 3)], ()), ([(2, 3)], ())]),
+        dtypes=SHAPE_DTYPES, grad=True,
+        errors=[Error(Sample([make((2, 3)), make((2, 4))]), RuntimeError, note="sizes"),
+                Error(Sample([make((2, 3)), make((3,))]), RuntimeError, note="ndim"),
+                Error(Sample([make(())]), RuntimeError, note="0-d"),
+                Error(Sample([]), ValueError, note="empty list")]),
+    Row("cat", lambda d: [Sample([make((2,), d), make((3,), o)], note=f"with {o}") for o in ("bool", "int32",
+                                                                                               "float64")],
+        dtypes=("uint8", "int64", "float32"), id="cat promotion"),
+    Row("stack", seq_of(2, [([(2, 3), (2, 3)], ()), ([(2, 3), (2, 3)], (1,)), ([(2, 3), (2, 3)], (-1,)),
+                            ([(), ()], ()), ([(0, 3)], ())]), dtypes=SHAPE_DTYPES, grad=True,
+        errors=[Error(Sample([make((2, 3)), make((2, 4))]), RuntimeError, note="sizes")]),
+    Row("hstack", seq_of(2, [([(2, 3), (2, 1)], ()), ([(2,), (3,)], ()), ([(), ()], ())]), dtypes=SHAPE_DTYPES,
+        grad=True),
+    Row("vstack", seq_of(2, [([(2, 3), (1, 3)], ()), ([(3,), (3,)], ()), ([(), ()], ())]), dtypes=SHAPE_DTYPES,
+        grad=True),
+    Row("dstack", seq_of(2, [([(2, 3), (2, 3)], ()), ([(3,), (3,)], ()), ([(2, 3, 1), (2, 3, 2)], ())]),
+        dtypes=SHAPE_DTYPES, grad=True),
+    Row("flip", on((2, 3, 4), ((0,),), ((0, 2),), ((-1,),), ([1, 2],)), dtypes=SHAPE_DTYPES, grad=True),
+    Row("flip", on((2, 3, 4), (0,), (0, 2)), dtypes=("float32",), id="flip method", call=method("flip")),
+    Row("repeat", on((2, 3), (2, 1), (1, 2, 2), ((3, 1),), (0, 1), zero=[(2,), (2, 3)]), dtypes=SHAPE_DTYPES,
+        call=method("repeat"), grad=True,
+        errors=[Error(Sample(make((2, 3)), 2), RuntimeError, call=method("repeat"), note="fewer")]),
+    Row("tile", on((2, 3), ((2, 1),), ((2,),), ((1, 2, 2),)), dtypes=SHAPE_DTYPES, grad=True),
+    Row("movedim", on((2, 3, 4), (0, 2), (-1, 0), ((0, 1), (2, 0))), dtypes=SHAPE_DTYPES, grad=True),
+    Row("clone", on((2, 3), (), zero=[()], empty=((0, 2), [()])), dtypes=ALL_C, grad=True),
+    Row("contiguous", on((2, 3), (), zero=[()]), dtypes=SHAPE_DTYPES, call=method("contiguous"), grad=True),
+    Row("is_contiguous", on((2, 3), (), zero=[()]), dtypes=("float32",), call=method("is_contiguous")),
+    Row("stride", on((2, 3, 4), (), (1,), zero=[()]), dtypes=("float32",), call=method("stride")),
+]
+
+# ------------------------------------------------------------------------------------------- index
+X = (4, 5, 6)
+_I = np.array
+
+
+def _getitem(lib, x, idx):
+    return x[idx]
+
+
+_BASIC = [1, -1, slice(1, 3), slice(None, None, 2), slice(-3, None), slice(3, 1), (1, slice(None), 2), None,
+          (Ellipsis, 1), (None, Ellipsis, None), (slice(None), -2, slice(1, None, 3)), (), Ellipsis,
+          (0, 0, 0), (True,)]
+_ADVANCED = [_I([0, 2]), [0, 2, 1], [[0, 1], [2, 3]], _I([True, False, True, True]),
+             (_I([0, 1]), _I([1, 2])), (slice(None), [0, 2]), (Ellipsis, [1, 0]),
+             (_I([0, 1]), slice(None), _I([1, 2])), (1, [0, 2]), (_I([[0], [1]]), _I([1, 2, 3])),
+             _I(1), _I([], dtype=np.int64), (slice(1, 3), _I([-1, 0]))]
+
+
+def _index_samples(dtype):
+    for idx in _BASIC:
+        yield Sample(make(X, dtype), idx, note=_short(idx))
+    for idx in _ADVANCED:
+        yield Sample(make(X, dtype), idx, note=_short(idx))
+    x = make(X, dtype)
+    yield Sample(x, make((4, 5), "bool"), note="mask 2-d")
+    yield Sample(make((), dtype), None, note="0-d None")
+    yield Sample(make((), dtype), Ellipsis, note="0-d ...")
+    yield Sample(make((), dtype), make((), "bool"), note="0-d mask")
+    yield Sample(make((6, 4), dtype).T, (slice(None), 1), note="transposed")
+
+
+def _setitem(lib, x, idx, v):
+    y = x.clone()
+    y[idx] = v
+    return y
+
+
+def _set_samples(dtype):
+    for idx in [1, -1, slice(1, 3), (slice(None), 2), (Ellipsis, 0), _I([0, 2]), [1, 3],
+                _I([True, False, True, False]), (_I([0, 1]), _I([1, 2]))]:
+        yield Sample(make((4, 3), dtype), idx, 5, note=_short(idx) + " scalar")
+    yield Sample(make((4, 3), dtype), 1, make((3,), dtype), note="row tensor")
+    yield Sample(make((4, 3), dtype), slice(1, 3), make((3,), dtype), note="broadcast tensor")
+    yield Sample(make((4, 3), dtype), make((4, 3), "bool"), 0, note="mask")
+    yield Sample(make((4, 3), dtype), (_I([0, 2]), _I([1, 1])), make((2,), dtype), note="advanced tensor")
+    yield Sample(make((4, 3), dtype), 0, make((), dtype), note="0-d value")
+
+
+_OOB = [Error(Sample(make((4, 5)), 4), IndexError, call=_getitem, note="int"),
+        Error(Sample(make((4, 5)), (0, -6)), IndexError, call=_getitem, note="negative"),
+        Error(Sample(make((4, 5)), _I([0, 4])), IndexError, call=_getitem, note="tensor"),
+        Error(Sample(make((4, 5)), (0, 0, 0)), IndexError, call=_getitem, note="too many"),
+        Error(Sample(make((4, 5)), slice(None, None, -1)), ValueError, call=_getitem, note="negative step"),
+        Error(Sample(make((4, 5)), _I([True, False])), IndexError, call=_getitem, note="mask shape"),
+        Error(Sample(make((4, 5)), _I([0.0])), IndexError, call=_getitem, note="float index")]
+
+
+def idx(shape, hi):
+    return make(shape, "int64", low=0, high=hi - 1)
+
+
+INDEX = [
+    Row("getitem", _index_samples, dtypes=("bool", "int64", "float32", "complex64"), call=_getitem, grad=True,
+        errors=_OOB),
+    Row("setitem", _set_samples, dtypes=("bool", "int32", "float32", "float64"), call=_setitem, grad=True,
+        errors=[Error(Sample(make((4, 3)), 4, 1.0), IndexError, call=_setitem, note="oob"),
+                Error(Sample(make((4, 3)), 1, make((4,))), RuntimeError, call=_setitem, note="shape")]),
+    Row("gather", lambda d: [Sample(make((3, 4), d), 1, idx((3, 2), 4)), Sample(make((3, 4), d), 0, idx((2, 4), 3)),
+                             Sample(make((3, 4), d), -1, idx((2, 2), 4), note="smaller"),
+                             Sample(make((3,), d), 0, idx((0,), 3), note="empty")],
+        dtypes=ALL, grad=True,
+        errors=[Error(Sample(make((3, 4)), 1, _I([[0, 4]])), RuntimeError, note="oob"),
+                Error(Sample(make((3, 4)), 1, _I([[0.0, 1]])), RuntimeError, note="float index")]),
+    Row("gather", lambda d: [Sample(make((3, 4), d), 1, _I([[0, 1]], dtype=np.int32))], dtypes=("float32",),
+        id="gather int32"),
+    Row("scatter", lambda d: [Sample(make((3, 4), d), 1, _I([[0, 1], [2, 3], [1, 0]]), make((3, 2), d)),
+                              Sample(make((3, 4), d), 0, _I([[0, 1, 2, 0]]), make((1, 4), d), note="dim 0"),
+                              Sample(make((3, 4), d), 1, _I([[3], [2], [1]]), value=2, note="value")],
+        dtypes=ALL, grad=True),
+    Row("scatter_add", lambda d: [Sample(make((3, 4), d), 1, _I([[0, 0], [2, 3], [1, 1]]), make((3, 2), d)),
+                                  Sample(make((3, 4), d), 0, _I([[0, 0, 2, 0]]), make((1, 4), d), note="dim 0")],
+        dtypes=REALS, grad=True),
+    Row("index_select", lambda d: [Sample(make((3, 4), d), 0, _I([2, 0, 2])), Sample(make((3, 4), d), 1, _I([3])),
+                                   Sample(make((3, 4), d), -1, _I([], dtype=np.int64), note="empty"),
+                                   Sample(make((), d), 0, _I([0, 0]), note="0-d")],
+        dtypes=ALL, grad=True,
+        errors=[Error(Sample(make((3, 4)), 0, _I([3])), IndexError, note="oob")]),
+    Row("index_add", lambda d: [Sample(make((3, 4), d), 0, _I([2, 0, 2]), make((3, 4), d)),
+                                Sample(make((3, 4), d), 1, _I([1]), make((3, 1), d), note="dim 1")],
+        dtypes=REALS, grad=True),
+    Row("index_add", lambda d: [Sample(make((3, 4), d), 0, _I([2, 0]), make((2, 4), d), alpha=2)],
+        dtypes=REALS, id="index_add alpha"),
+    Row("masked_fill", lambda d: [Sample(make((3, 4), d), make((3, 4), "bool"), 1),
+                                  Sample(make((3, 4), d), make((4,), "bool"), 0.5, note="broadcast"),
+                                  Sample(make((3, 4), d), make((3, 4), "bool"), make((), d), note="0-d value"),
+                                  Sample(make((), d), make((), "bool"), 2, note="0-d")],
+        dtypes=ALL, grad=True,
+        errors=[Error(Sample(make((3, 4)), make((3, 4), "int64"), 1), RuntimeError, note="int mask")]),
+    Row("masked_select", lambda d: [Sample(make((3, 4), d), make((3, 4), "bool")),
+                                    Sample(make((3, 4), d), make((4,), "bool"), note="broadcast"),
+                                    Sample(make((0, 4), d), make((4,), "bool"), note="empty")],
+        dtypes=ALL, grad=True),
+    Row("nonzero", lambda d: [Sample(make((3, 4), d)), Sample(make((5,), d)), Sample(make((), d), note="0-d"),
+                              Sample(make((0, 3), d), note="empty"), Sample(edge_values(d), note="edge"),
+                              Sample(make((3, 4), d), as_tuple=True, note="as_tuple")],
+        dtypes=ALL),
+    Row("take", lambda d: [Sample(make((3, 4), d), _I([0, 11, -1])), Sample(make((3, 4), d), _I([[1, 2], [3, 4]])),
+                           Sample(make((4, 3), d).T, _I([1, 2]), note="transposed")],
+        dtypes=ALL, grad=True,
+        errors=[Error(Sample(make((3, 4)), _I([12])), IndexError, note="oob")]),
+]
+
+# ------------------------------------------------------------------------------------------- linalg
+LINALG_DTYPES = ("int64", "float32", "float64", "complex64")
+_MM_TOL = {"float16": (1e-2, 1e-2), "float32": (1e-5, 1e-5), "complex64": (1e-5, 1e-5)}
+
+
+def pairs(*shapes):
+    def gen(dtype):
+        for sa, sb in shapes:
+            yield Sample(make(sa, dtype), make(sb, dtype), note=f"{list(sa)}@{list(sb)}")
+
+    return gen
+
+
+_MATMUL = pairs(((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
+                ((2, 3), (5, 3, 4)), ((5, 2, 3), (5, 3, 4)), ((2, 1, 2, 3), (5, 3, 4)), ((0, 3), (3, 2)),
+                ((2, 0), (0, 3)), ((3,), (2, 3, 4)))
+_MM_ERR = [Error(Sample(make((4, 5)), make((6, 3))), RuntimeError, note="shapes"),
+           Error(Sample(make((4, 5)), make((5, 3), "float64")), RuntimeError, note="dtype")]
+LINALG = [
+    Row("matmul", _MATMUL, dtypes=LINALG_DTYPES, grad=True, gradgrad=True, tol=_MM_TOL,
+        errors=[Error(Sample(make((4, 5)), make((6, 3))), RuntimeError, note="shapes"),
+                Error(Sample(make((3,)), make((4,))), RuntimeError, note="1-d"),
+                Error(Sample(make((2, 3, 4)), make((5, 4, 2))), RuntimeError, note="batch"),
+                Error(Sample(make(()), make((3,))), RuntimeError, note="0-d")]),
+    Row("op @", _MATMUL, dtypes=("float32",), call=op(operator.matmul), grad=True, tol=_MM_TOL,
+        errors=[Error(Sample(make((4, 5)), make((6, 3))), RuntimeError, call=op(operator.matmul), note="shapes")]),
+    Row("mm", pairs(((2, 3), (3, 4)), ((0, 3), (3, 2)), ((1, 1), (1, 1))), dtypes=LINALG_DTYPES, grad=True,
+        tol=_MM_TOL, errors=_MM_ERR + [Error(Sample(make((3,)), make((3, 2))), RuntimeError, note="1-d")]),
+    Row("mm transposed", lambda d: [Sample(make((3, 2), d).T, make((4, 3), d).T)], dtypes=("float32",),
+        call=lambda lib, a, b: lib.mm(a, b), tol=_MM_TOL),
+    Row("bmm", pairs(((2, 2, 3), (2, 3, 4)), ((0, 2, 3), (0, 3, 1))), dtypes=LINALG_DTYPES, grad=True, tol=_MM_TOL,
+        errors=[Error(Sample(make((2, 2, 3)), make((3, 3, 4))), RuntimeError, note="batch"),
+                Error(Sample(make((2, 3)), make((3, 4))), RuntimeError, note="2-d")]),
+    Row("mv", pairs(((2, 3), (3,)), ((0, 3), (3,))), dtypes=LINALG_DTYPES, grad=True, tol=_MM_TOL,
+        errors=[Error(Sample(make((2, 3)), make((4,))), RuntimeError, note="size")]),
+    Row("dot", pairs(((3,), (3,)), ((0,), (0,))), dtypes=LINALG_DTYPES, grad=True, tol=_MM_TOL,
+        errors=[Error(Sample(make((3,)), make((4,))), RuntimeError, note="size"),
+                Error(Sample(make((3,)), make((3,), "float64")), RuntimeError, note="dtype"),
+                Error(Sample(make((2, 3)), make((3,))), RuntimeError, note="2-d")]),
+    Row("outer", pairs(((3,), (4,)), ((0,), (2,))), dtypes=LINALG_DTYPES, grad=True),
+    Row("addmm", lambda d: [Sample(make((2, 4), d), make((2, 3), d), make((3, 4), d)),
+                            Sample(make((4,), d), make((2, 3), d), make((3, 4), d), note="broadcast"),
+                            Sample(make((2, 4), d), make((2, 3), d), make((3, 4), d), beta=0.5, alpha=2,
+                                   note="alpha beta")],
+        dtypes=("float32", "float64"), grad=True, tol=_MM_TOL),
+]
+
+# ------------------------------------------------------------------------------------------- creation
+_DATA = [
+    ([1, 2, 3], "ints"), ([1.0, 2, 3], "floats"), ([True, False], "bools"), ([True, 1], "bool int"),
+    ([1, 2.5], "int float"), ([[1, 2], [3, 4]], "nested"), ([], "empty"), ([[], []], "empty nested"), (3, "int"),
+    (2.5, "float"), (True, "bool"), ([[1.5], [2]], "nested float"), ([1 + 2j, 3], "complex"),
+    ([[[1, 2]], [[3, 4]]], "3-d"), ((1, 2), "tuple"), ([np.float64(1.5), 2], "np scalar in list"),
+    (np.float32(2.5), "np float32"), (np.int64(3), "np int64"), ([2**40, 1], "big int"),
+    (float("nan"), "nan"), ([-0.0, float("inf")], "inf"),
+]
+
+
+def _creation_samples(dtype):
+    for data, note in _DATA:
+        yield Sample(data, note=note)
+
+
+def _np_data(dtype):
+    for d in ALL + ("complex64", "complex128"):
+        yield Sample(Raw(make((2, 3), d)), note=f"numpy {d}")
+    yield Sample(Raw(make((3, 2), "float32").T), note="numpy transposed")
+    yield Sample(Raw(np.array(2.5)), note="numpy 0-d")
+
+
+def _with_dtype(dtype):
+    for data, note in [([1, 2, 3], "ints"), ([1.5, -2.7], "floats"), ([True, False], "bools"), (0.5, "scalar")]:
+        yield Sample(data, dtype=DT(dtype), note=note)
+
+
+def _sizes(dtype):
+    yield Sample(2, 3, note="varargs")
+    yield Sample((2, 3), note="tuple")
+    yield Sample([4], note="list")
+    yield Sample((), note="0-d")
+    yield Sample(0, 3, note="empty")
+    yield Sample(2, 3, dtype=DT(dtype), note="dtype")
+
+
+def _like(dtype):
+    yield Sample(make((2, 3), dtype))
+    yield Sample(make((2, 3), dtype), dtype=DT("float64"), note="dtype")
+    yield Sample(make((), dtype), note="0-d")
+
+
+def _full(dtype):
+    yield Sample((2, 3), 1.5, note="float")
+    yield Sample((2, 3), 7, note="int")
+    yield Sample((2, 3), True, note="bool")
+    yield Sample((2,), 2, dtype=DT(dtype), note="dtype")
+    yield Sample((), 1.5, note="0-d")
+
+
+def _full_like(dtype):
+    yield Sample(make((2, 3), dtype), 2)
+    yield Sample(make((2, 3), dtype), 1.5, note="float")
+    yield Sample(make((2, 3), dtype), 3, dtype=DT("int32"), note="dtype")
+
+
+def _arange(dtype):
+    for args, note in [((5,), "int end"), ((1, 7, 2), "int step"), ((5.0,), "float end"), ((0, 1, 0.25), "float"),
+                       ((1, -3, -1), "negative"), ((0, 1, 0.1), "tenth"), ((0,), "empty"),
+                       ((-1.5, 1.5, 0.5), "half"), ((True,), "bool"), ((np.int64(4),), "np int")]:
+        yield Sample(*args, note=note)
+    yield Sample(0, 5, dtype=DT(dtype), note="dtype")
+
+
+def _linspace(dtype):
+    for args, note in [((0, 1, 5), "ints"), ((-1.5, 2.5, 9), "floats"), ((3, 3, 1), "one"), ((0, 1, 0), "none"),
+                       ((1, 0, 4), "down"), ((0, 10, 5), "int bounds")]:
+        yield Sample(*args, note=note)
+    yield Sample(0, 10, 5, dtype=DT(dtype), note="dtype")
+
+
+def _logspace(dtype):
+    for args, kw, note in [((0, 2, 3), {}, "base 10"), ((0, 3, 4), {"base": 2}, "base 2"), ((-1, 1, 5), {}, "neg"),
+                           ((1, 1, 1), {}, "one")]:
+        yield Sample(*args, note=note, **kw)
+    yield Sample(0, 2, 3, dtype=DT(dtype), note="dtype")
+
+
+def _eye(dtype):
+    yield Sample(3, note="square")
+    yield Sample(2, 4, note="wide")
+    yield Sample(4, 2, note="tall")
+    yield Sample(0, note="empty")
+    yield Sample(3, dtype=DT(dtype), note="dtype")
+
+
+_CREATE_DTYPES = ("bool", "int32", "int64", "float16", "float32", "float64")
+
+
+def _numel_invariant(lib, *args, **kw):
+    return None
+
+
+def _empty_meta(lib, *args, **kw):
+    t = lib.empty(*args, **kw)
+    return t.shape, t.dtype
+
+
+def _empty_like_meta(lib, *args, **kw):
+    t = lib.empty_like(*args, **kw)
+    return t.shape, t.dtype
+
+
+CREATION = [
+    Row("tensor", _creation_samples, dtypes=("default",),
+        errors=[Error(Sample([[1, 2], [3]]), ValueError, note="ragged"),
+                Error(Sample([[1, 2], 3]), TypeError, note="ragged scalar"),
+                Error(Sample([[1], [2, 3]]), ValueError, note="ragged 2"),
+                Error(Sample("abc"), TypeError, note="string"),
+                Error(Sample([1, "a"]), TypeError, note="string in list"),
+                Error(Sample(None), RuntimeError, note="None"),
+                Error(Sample([1.5, -0.5], dtype=DT("uint8")), RuntimeError, note="overflow"),
+                Error(Sample([300.0], dtype=DT("int8")), RuntimeError, note="overflow int8")]),
+    Row("tensor", _np_data, dtypes=("default",), id="tensor numpy"),
+    Row("tensor", _with_dtype, dtypes=_CREATE_DTYPES + ("uint8", "int8", "complex64"), id="tensor dtype"),
+    Row("as_tensor", _creation_samples, dtypes=("default",)),
+    Row("as_tensor", _np_data, dtypes=("default",), id="as_tensor numpy"),
+    Row("as_tensor", _with_dtype, dtypes=_CREATE_DTYPES, id="as_tensor dtype"),
+    Row("asarray", _np_data, dtypes=("default",), id="asarray numpy"),
+    Row("from_numpy", _np_data, dtypes=("default",),
+        errors=[Error(Sample([1, 2]), TypeError, note="list"),
+                Error(Sample(Raw(np.array(["a"]))), TypeError, note="string")]),
+    Row("zeros", _sizes, dtypes=_CREATE_DTYPES,
+        errors=[Error(Sample(-1), RuntimeError, note="negative")]),
+    Row("ones", _sizes, dtypes=_CREATE_DTYPES),
+    Row("empty", _sizes, dtypes=_CREATE_DTYPES, call=_empty_meta),
+    Row("full", _full, dtypes=_CREATE_DTYPES),
+    Row("zeros_like", _like, dtypes=ALL),
+    Row("ones_like", _like, dtypes=ALL),
+    Row("empty_like", _like, dtypes=ALL, call=_empty_like_meta),
+    Row("full_like", _full_like, dtypes=ALL),
+    Row("arange", _arange, dtypes=("int64", "float32", "float64"),
+        errors=[Error(Sample(0, 5, 0), RuntimeError, note="zero step"),
+                Error(Sample(0, 5, -1), RuntimeError, note="wrong sign")]),
+    Row("linspace", _linspace, dtypes=("int64", "float32", "float64"),
+        errors=[Error(Sample(0, 1, -1), RuntimeError, note="negative steps")]),
+    Row("logspace", _logspace, dtypes=("float32", "float64")),
+    Row("eye", _eye, dtypes=_CREATE_DTYPES,
+        errors=[Error(Sample(-1), RuntimeError, note="negative")]),
+]
+
+# ------------------------------------------------------------------------------------------- conversions
+_CONV = ("float", "double", "long", "int", "bool", "half", "short", "char", "byte")
+CONVERSION = [Row(f"{n}()", unary(), dtypes=ALL, call=method(n)) for n in _CONV]
+CONVERSION += [
+    Row("to", lambda d: [Sample(make((2, 3), d) if d != "bool" else make((2, 3), "float32"), DT(d), note="dtype")
+                         for _ in (0,)] + [Sample(edge_values("float32"), DT(d), note="edge")]
+        + [Sample(make((3,), "float64"), DT(d), copy=True, note="copy")],
+        dtypes=ALL_C, call=method("to")),
+    Row("to other", lambda d: [Sample(make((3,), "float32"), make((2,), d))], dtypes=ALL, call=method("to")),
+    Row("type", lambda d: [Sample(make((3,), d))], dtypes=ALL, call=method("type")),
+    Row("item", lambda d: [Sample(make((), d)), Sample(make((1, 1), d), note="one element")], dtypes=ALL_C,
+        call=method("item"),
+        errors=[Error(Sample(make((2, 3))), RuntimeError, call=method("item"), note="many"),
+                Error(Sample(make((0,))), RuntimeError, call=method("item"), note="none")]),
+    Row("tolist", lambda d: [Sample(make((2, 3), d)), Sample(make((), d), note="0-d"), Sample(make((0, 2), d))],
+        dtypes=ALL_C, call=method("tolist")),
+    Row("int()", lambda d: [Sample(make((), d))], dtypes=REALS, call=op(int),
+        errors=[Error(Sample(make((2,))), ValueError, call=op(int), note="many")]),
+    Row("float()", lambda d: [Sample(make((), d))], dtypes=REALS, call=op(float)),
+    Row("bool()", lambda d: [Sample(make((), d)), Sample(make((1,), d))], dtypes=ALL, call=op(bool),
+        errors=[Error(Sample(make((2,))), RuntimeError, call=op(bool), note="many")]),
+    Row("len()", lambda d: [Sample(make((3, 2), d))], dtypes=("float32",), call=op(len),
+        errors=[Error(Sample(make(())), TypeError, call=op(len), note="0-d")]),
+    Row("numel", on((2, 3), (), zero=[()]), dtypes=("float32",)),
+    Row("dim", on((2, 3), (), zero=[()]), dtypes=("float32",), call=method("dim")),
+    Row("size", on((2, 3), (), (1,), (-1,), zero=[()]), dtypes=("float32",), call=method("size")),
+    Row("element_size", on((2, 3), ()), dtypes=ALL_C, call=method("element_size")),
+    Row("is_floating_point", on((2,), ()), dtypes=ALL_C),
+    Row("is_complex", on((2,), ()), dtypes=ALL_C),
+    Row("promote_types", lambda d: [Sample(DT(d), DT(o), note=o) for o in ALL_C], dtypes=ALL_C),
+    Row("result_type", lambda d: [Sample(make((2,), d), s, note=_short(s)) for s in (1, 2.5, True, 1j)]
+        + [Sample(make((2,), d), make((), o), note=f"0-d {o}") for o in ALL], dtypes=ALL,
+        xfail={"float16-1j": "ember has no complex32 (torch's ComplexHalf)"}),
+    Row("can_cast", lambda d: [Sample(DT(d), DT(o), note=o) for o in ALL_C], dtypes=ALL_C),
+]
+
+ROWS = ARITH + OPERATORS + UNARY + COMPARE + SHAPE + INDEX + LINALG + CREATION + CONVERSION
+_ = (INTS, chain, only, _numel_invariant)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
+from .._errors import not_implemented_for
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ._binary import Binary, result_dtype
@@ -111,6 +112,7 @@ class DivMode(Binary):
     @staticmethod
     def forward(ctx, a, b, rounding_mode):
         xp = _xp(a, b)
+        _no_complex(a, b, f"div_{rounding_mode}_cpu")
         with np.errstate(divide="ignore", invalid="ignore"):
             if rounding_mode == "floor":
                 if _is_int(a, b):
@@ -156,6 +158,7 @@ class Remainder(Binary):
 
     @staticmethod
     def forward(ctx, a, b):
+        _no_complex(a, b, "remainder_cpu")
         if _is_int(a, b):
             _check_int_zero_div(b)
             return _xp(a, b).remainder(a, b)
@@ -179,6 +182,7 @@ class Fmod(Binary):
 
     @staticmethod
     def forward(ctx, a, b):
+        _no_complex(a, b, "fmod_cpu")
         if _is_int(a, b):
             _check_int_zero_div(b)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -278,6 +282,12 @@ def _xp(a, b):
 def _is_int(a, b):
     dt = a.dtype if hasattr(a, "dtype") else b.dtype
     return dt.kind in "iub"
+
+
+def _no_complex(a, b, kernel):
+    x = a if hasattr(a, "dtype") else b  # operands arrive cast to the result dtype
+    if x.dtype.kind == "c":
+        raise not_implemented_for(kernel, D.from_numpy_dtype(x.dtype))
 
 
 def _check_int_zero_div(b):

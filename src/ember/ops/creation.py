@@ -109,9 +109,7 @@ def _from_data(data, dtype):
             raise RuntimeError("Overflow when unpacking long")
         return np.asarray(data, dtype=D.np_dtype(d)), d
     if not hasattr(data, "__len__") and not hasattr(data, "__iter__"):
-        raise TypeError(
-            f"Could not infer dtype of {type(data).__name__}"
-        )
+        raise (RuntimeError if data is None else TypeError)(f"Could not infer dtype of {type(data).__name__}")
     if isinstance(data, (list, tuple)):
         tensors_inside = _contains_tensor(data)
         try:
@@ -133,7 +131,11 @@ def _from_data(data, dtype):
             inferred = _tensor_list_dtype(data)
         else:
             inferred = _infer_list_dtype(arr) if arr.size or arr.dtype.kind != "f" else D._default[0]
+            if arr.dtype.kind == "f" and arr.size <= _SCAN_LIMIT:
+                inferred = _np_float_scalars(data, inferred)
         d = dtype or inferred
+        if d._cat == 1 and arr.dtype.kind == "f":
+            _check_int_overflow(arr, d)
         return arr.astype(D.np_dtype(d), copy=False), d
     # any other sequence / array-like (e.g. range, objects with __array__)
     arr = np.asarray(data if not isinstance(data, range) else list(data))
@@ -143,6 +145,34 @@ def _from_data(data, dtype):
         inferred = D.from_numpy_dtype(arr.dtype)
     d = dtype or inferred
     return arr.astype(D.np_dtype(d), copy=False), d
+
+
+_SCAN_LIMIT = 1 << 16  # lists longer than this are not scanned for NumPy float scalars
+
+
+def _np_float_scalars(data, inferred):
+    # torch: a NumPy float scalar in a list keeps its own dtype: [np.float64(1.5), 2] is float64
+    stack, found, d = [data], False, None
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+            continue
+        if isinstance(x, np.floating):
+            found, xd = True, D.from_numpy_dtype(x.dtype)
+        else:
+            xd = D.scalar_dtype(x)
+        d = xd if d is None else D._PROMOTE[(d, xd)]
+    return d if found else inferred
+
+
+def _check_int_overflow(arr, d):
+    # torch: a float element outside an integer dtype's range is an error, not a wrap-around
+    info = np.iinfo(D.np_dtype(d))
+    with np.errstate(invalid="ignore"):
+        bad = (arr < info.min) | (arr > info.max) | np.isnan(arr)
+    if bad.any():
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
 
 
 def _contains_tensor(data):
@@ -249,6 +279,8 @@ def _filled(kind, size, fill, dtype, device, requires_grad, out=None):
     shape = shape_args(size)
     for s in shape:
         if s < 0:
+            if kind == "zeros":  # torch: zeros checks sizes itself, with its own text
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: [{', '.join(map(str, shape))}]")
     xp, dev = _xp_for(device)
     npdt = D.np_dtype(dtype)
@@ -366,8 +398,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if any(isinstance(v, float) and not math.isfinite(v) for v in (start, end, step)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (end - start) / step < 0 and end != start:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
-    all_int = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, end, step))
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    all_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))  # torch: bools count as ints
     d = _resolve(dtype, D.int64 if all_int else D._default[0])
     n = builtins.max(0, math.ceil((end - start) / step))
     if d._cat >= 2:

@@ -7,6 +7,8 @@ into zeros of the input's shape (``IndexBackward``), itself differentiable.
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from .. import _dtype as D
@@ -19,6 +21,9 @@ from ._inplace import assign, check_leaf, snapshot, will_record
 
 def _convert_index(index, x):
     """Turn a torch-style index into a NumPy one; returns (index, is_basic)."""
+    if isinstance(index, list) and any(isinstance(i, (list, tuple, Tensor, slice)) or i is None or i is Ellipsis
+                                       for i in index):
+        index = tuple(index)  # torch (deprecated): a list holding sequences, slices or tensors acts as a tuple
     if not isinstance(index, tuple):
         index = (index,)
     out = []
@@ -232,6 +237,15 @@ def setitem(self, index, value):
         x[idx] = v
     except ValueError as e:
         target = np.empty(x.shape, dtype=np.bool_)[idx].shape
+        if basic:  # torch expands the value to the slice, with expand's text
+            vs = np.shape(v)
+            for i in range(1, builtins.min(len(vs), len(target)) + 1):
+                if vs[-i] != target[-i] and vs[-i] != 1:
+                    raise RuntimeError(
+                        f"The expanded size of the tensor ({target[-i]}) must match the existing size ({vs[-i]}) at "
+                        f"non-singleton dimension {len(target) - i}.  Target sizes: [{', '.join(map(str, target))}]."
+                        f"  Tensor sizes: [{', '.join(map(str, vs))}]"
+                    ) from e
         raise RuntimeError(
             f"shape mismatch: value tensor of shape [{', '.join(map(str, np.shape(v)))}] cannot be broadcast to "
             f"indexing result of shape [{', '.join(map(str, target))}]"
@@ -299,8 +313,8 @@ class Gather(Op):
 
 
 def _check_gather(input, dim, index, name):
-    if index.dtype is not D.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index.dtype is not D.int64 and index.dtype is not D.int32:  # torch 2.13 takes int32 indices too
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
     if index.ndim != input.ndim and not (index.ndim <= 1 and input.ndim <= 1):
         raise RuntimeError(f"Index tensor must have the same number of dimensions as input tensor")
 
@@ -420,8 +434,10 @@ def index_select(input, dim, index, *, out=None):
         raise IndexError("index_select(): Index is supposed to be a vector")
     ix = index._data.reshape(-1)
     size = input._data.shape[d] if input.ndim else 1
+    if input.ndim == 0 and ix.size != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {ix.size} value(s)")
     if ix.size and (ix.max() >= size or ix.min() < -size):
-        raise IndexError(f"index out of range in self")
+        raise IndexError("index out of range in self")
     return IndexSelect.apply(input, Tensor._from(ix), dim=d) if input.ndim else input.clone()
 
 
@@ -468,10 +484,16 @@ class MaskedFill(Op):
         return gx, None, gv
 
 
+# torch names dtypes by their C++ type in some messages
+_C_NAMES = {D.bool: "bool", D.uint8: "unsigned char", D.int8: "signed char", D.int16: "short int", D.int32: "int",
+            D.int64: "long int", D.float16: "c10::Half", D.bfloat16: "c10::BFloat16", D.float32: "float",
+            D.float64: "double", D.complex64: "c10::complex<float>", D.complex128: "c10::complex<double>"}
+
+
 def masked_fill(input, mask, value):
     """Copy of ``input`` with ``value`` where the bool ``mask`` is True (broadcast)."""
     if mask.dtype is not D.bool:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_C_NAMES[mask.dtype]}")
     if isinstance(value, Tensor) and value.ndim != 0:
         raise RuntimeError(
             "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -503,7 +525,12 @@ def argwhere(input):
 
 
 def take(input, index):
+    """Index ``input`` as if it were 1-d; the result has the shape of ``index``."""
     flat = input.reshape(-1)
+    n, ix = flat._data.shape[0], index._data
+    if ix.size and (ix.max() >= n or ix.min() < -n):
+        bad = int(ix.max()) if ix.max() >= n else int(ix.min())
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
     return Index.apply(flat, index=(index._data,))
 
 

@@ -126,7 +126,10 @@ class T(Transpose):
 def transpose(input, dim0, dim1):
     """Swap two dimensions (a view)."""
     n = input.ndim
-    return Transpose.apply(input, d0=wrap_dim(dim0, n), d1=wrap_dim(dim1, n))
+    d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
+    if n == 0:  # torch: a 0-d tensor transposes to a view of itself
+        return View.apply(input, shape=())
+    return Transpose.apply(input, d0=d0, d1=d1)
 
 
 swapaxes = swapdims = transpose
@@ -446,7 +449,8 @@ class Cat(Op):
     def backward(ctx, grad):
         out, start = [], 0
         for s in ctx.sizes:
-            out.append(grad.narrow(ctx.dim, start, s) if s else None)
+            # torch: an empty input (even a skipped legacy 1-d one) gets an empty gradient of its own shape
+            out.append(grad.narrow(ctx.dim, start, s) if s else grad.flatten().narrow(0, 0, 0))
             start += s
         return tuple(out)
 
@@ -457,7 +461,7 @@ def cat(tensors, dim=0, *, out=None, axis=None):
         dim = axis
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for t in tensors:
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {tensors.index(t)} in argument 0, but got {type(t).__name__}")
