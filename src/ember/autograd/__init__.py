@@ -37,6 +37,7 @@ def _as_tuple(x):
 def _make_grads(outputs, grads):
     """The gradients to start backward from: given ones checked against the outputs, ones for scalars."""
     from .._tensor import Tensor
+    from ..backend import array_module
 
     out = []
     if grads is None:
@@ -52,7 +53,7 @@ def _make_grads(outputs, grads):
                     raise RuntimeError(
                         f"grad can be implicitly created only for real scalar outputs but got {o.dtype}"
                     )
-            g = o.new_ones(o.shape)
+            g = Tensor._from(array_module(o._data).ones(o._data.shape, dtype=o._data.dtype), o.dtype)
         elif not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         else:

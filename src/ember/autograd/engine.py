@@ -14,7 +14,7 @@ from .anomaly_mode import check_nan as _check_nan
 from .anomaly_mode import report as _anomaly_report
 from .anomaly_mode import state as _anomaly
 from .function import AccumulateGrad, _edge
-from .grad_mode import enable_grad, no_grad
+from .grad_mode import state as _grad_state
 
 _tie = itertools.count()  # heap tie-breaker: nodes themselves are not ordered
 
@@ -59,8 +59,6 @@ def _invalid_grad(node, i, g, shape):
 
 def _accumulate_into_leaf(t, g, create_graph):
     """Add ``g`` into ``t.grad`` as torch's AccumulateGrad does (in place unless building a graph)."""
-    from .._tensor import Tensor
-
     if t._grad_hooks:
         for h in list(t._grad_hooks.values()):
             r = h(g)
@@ -69,17 +67,17 @@ def _accumulate_into_leaf(t, g, create_graph):
     old = t._grad
     if old is None:
         # a fresh copy: the same gradient array may reach several leaves (e.g. through add)
-        t._grad = g if create_graph else Tensor._from(g._data.copy(), g.dtype)
+        t._grad = g if create_graph else _Tensor._from(g._data.copy(), g.dtype)
     elif create_graph or old._requires_grad:
         t._grad = old + g
+    elif old._data.shape == g._data.shape and old._data.flags.writeable:
+        old._data += g._data
+        old._bump()
     else:
-        if old._data.shape == g._data.shape and old._data.flags.writeable:
-            old._data += g._data
-            old._bump()
-        else:
-            t._grad = Tensor._from(old._data + g._data, old.dtype)
-    for h in t._post_acc_hooks or ():
-        h(t)
+        t._grad = _Tensor._from(old._data + g._data, old.dtype)
+    if t._post_acc_hooks:
+        for h in list(t._post_acc_hooks):
+            h(t)
 
 
 def _retain(t, g, create_graph):
@@ -110,38 +108,41 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
         buf = buffers.get(node)
         if buf is None:
             buf = buffers[node] = [None] * node._n_outputs
+            root_nodes.append(node)
         buf[nr] = g if buf[nr] is None else buf[nr] + g
-        root_nodes.append(node)
-    root_nodes = list(dict.fromkeys(root_nodes))
     # ---------------------------------------------------------------- capture targets
-    capture = {}
+    capture = None
+    captured = None
     if inputs is not None:
+        capture = {}
         for i, t in enumerate(inputs):
             if not t._requires_grad:
                 if accumulate:
                     raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             capture.setdefault(_edge(t), []).append(i)
-    captured = [None] * (len(inputs) if inputs is not None else 0)
+        captured = [None] * len(inputs)
     # ---------------------------------------------------------------- dependencies (iterative DFS)
     deps = {}
     parents = {} if inputs is not None else None
-    seen = set(root_nodes)
     stack = list(root_nodes)
+    seen = set(stack)
     while stack:
-        node = stack.pop()
-        for nxt, _ in node._next:
+        for nxt, _ in stack.pop()._next:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if parents is not None:
-                parents.setdefault(nxt, []).append(node)
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    # with inputs given, a node runs only when one of its inputs leads to a captured gradient
-    needed = None
-    if inputs is not None:
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+    if parents is not None:  # with inputs given, a node runs only when one of its inputs leads to a capture
+        for node in seen:
+            for nxt, _ in node._next:
+                if nxt is not None:
+                    parents.setdefault(nxt, []).append(node)
         needed = set()
         stack = [n for n, _ in capture if n in seen]
         while stack:
@@ -149,37 +150,26 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
                 if p not in needed:
                     needed.add(p)
                     stack.append(p)
+    else:
+        needed = None
     # ---------------------------------------------------------------- execute
     # torch runs the ready node created last first (AccumulateGrad as soon as it is ready)
-    ready = [(-n._seq, next(_tie), n) for n in root_nodes if deps.get(n, 0) == 0]
+    ready = [(-n._seq, next(_tie), n) for n in root_nodes if n not in deps]
     heapq.heapify(ready)
+    pop, push, tie = heapq.heappop, heapq.heappush, _tie
     executed = []
-    pending = []  # (leaf or retained tensor, grad) written after the whole graph ran
-    check_nan = _anomaly.enabled and _anomaly.check_nan
-    mode = enable_grad() if create_graph else no_grad()
-    with mode:
+    pending = []  # (writer, leaf or retained tensor, grad): applied after the whole graph ran
+    anomaly = _anomaly.enabled
+    prev_mode = _grad_state.enabled
+    _grad_state.enabled = bool(create_graph)
+    try:
         while ready:
-            node = heapq.heappop(ready)[2]
+            node = pop(ready)[2]
             grads_out = buffers.pop(node, None)
             if grads_out is None:
                 grads_out = [None] * node._n_outputs
-            if node._hooks:  # Tensor.register_hook on non-leaf outputs of this node
-                for nr, hooks in node._hooks.items():
-                    for h in list(hooks):
-                        if grads_out[nr] is not None:
-                            r = h(grads_out[nr])
-                            if r is not None:
-                                grads_out[nr] = r
-            if node._retained:
-                for nr, ref in node._retained.items():
-                    t = ref()
-                    if t is not None and grads_out[nr] is not None:
-                        pending.append((_retain, t, grads_out[nr]))
-            if node._pre_hooks:
-                for h in list(node._pre_hooks):
-                    r = h(tuple(grads_out))
-                    if r is not None:
-                        grads_out = list(r)
+            if node._hooks or node._retained or node._pre_hooks:
+                grads_out = _pre_hooks(node, grads_out, pending)
             if capture:
                 for nr in range(node._n_outputs):
                     idxs = capture.get((node, nr))
@@ -187,22 +177,20 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
                         for i in idxs:
                             captured[i] = grads_out[nr] if captured[i] is None else captured[i] + grads_out[nr]
             if type(node) is AccumulateGrad:
-                if accumulate and grads_out[0] is not None and (inputs is None or (node, 0) in capture):
+                if accumulate and grads_out[0] is not None and (capture is None or (node, 0) in capture):
                     pending.append((_accumulate_into_leaf, node.variable, grads_out[0]))
                 continue
             if needed is not None and node not in needed:
                 _release_deps(node, deps, ready)
                 continue
-            if all(g is None for g in grads_out):
-                in_grads = (None,) * len(node._next)
-            elif _anomaly.enabled:
-                try:
-                    in_grads = node._apply_backward(grads_out)
-                except Exception:
-                    _anomaly_report(node)
-                    raise
-                if check_nan:
-                    _check_nan(node, in_grads)
+            for g in grads_out:
+                if g is not None:
+                    break
+            else:
+                _release_deps(node, deps, ready)
+                continue
+            if anomaly:
+                in_grads = _run_anomaly(node, grads_out)
             else:
                 in_grads = node._apply_backward(grads_out)
             executed.append(node)
@@ -212,37 +200,35 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
                     if r is not None:
                         in_grads = tuple(r)
             meta = node._in_meta
+            n_in = len(in_grads)
             for i, (nxt, nr) in enumerate(node._next):
                 if nxt is None:
                     continue
-                g = in_grads[i] if i < len(in_grads) else None
+                g = in_grads[i] if i < n_in else None
                 if g is not None:
-                    if not hasattr(g, "_data"):
-                        raise TypeError(f"{node.name()} returned a non-tensor gradient")
                     m = meta[i]
+                    if g.__class__ is not _Tensor and not hasattr(g, "_data"):
+                        raise TypeError(f"{node.name()} returned a non-tensor gradient")
                     if g._data.shape != m[0] or g.dtype is not m[1]:
-                        try:
-                            g = _fit(g, m)
-                        except RuntimeError:
-                            raise _invalid_grad(node, i, g, m[0]) from None
-                        if g is not None and g._data.shape != m[0]:
-                            raise _invalid_grad(node, i, g, m[0])
-                if g is not None:
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buf = buffers[nxt] = [None] * nxt._n_outputs
-                    prev = buf[nr]
-                    buf[nr] = g if prev is None else prev + g
+                        g = _fit_checked(node, i, g, m)
+                    if g is not None:
+                        buf = buffers.get(nxt)
+                        if buf is None:
+                            buf = buffers[nxt] = [None] * nxt._n_outputs
+                        prev = buf[nr]
+                        buf[nr] = g if prev is None else prev + g
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
-                    heapq.heappush(ready, (-nxt._seq, next(_tie), nxt))
+                    push(ready, (-nxt._seq, next(tie), nxt))
         for fn, t, g in pending:
             fn(t, g, create_graph)
         if accumulate and inputs is not None:  # torch: non-leaf inputs of backward() get their .grad too
             for i, t in enumerate(inputs):
                 if t.grad_fn is not None and captured[i] is not None:
                     _retain(t, captured[i], create_graph)
+    finally:
+        _grad_state.enabled = prev_mode
     if not retain_graph:
         for node in executed:
             node._release()
@@ -257,6 +243,49 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
     return None
 
 
+def _pre_hooks(node, grads_out, pending):
+    """Tensor hooks, retain_grad and node pre-hooks, in torch's order; returns the (maybe new) gradients."""
+    if node._hooks:  # Tensor.register_hook on non-leaf outputs of this node
+        for nr, hooks in node._hooks.items():
+            for h in list(hooks):
+                if grads_out[nr] is not None:
+                    r = h(grads_out[nr])
+                    if r is not None:
+                        grads_out[nr] = r
+    if node._retained:
+        for nr, ref in node._retained.items():
+            t = ref()
+            if t is not None and grads_out[nr] is not None:
+                pending.append((_retain, t, grads_out[nr]))
+    if node._pre_hooks:
+        for h in list(node._pre_hooks):
+            r = h(tuple(grads_out))
+            if r is not None:
+                grads_out = list(r)
+    return grads_out
+
+
+def _run_anomaly(node, grads_out):
+    try:
+        in_grads = node._apply_backward(grads_out)
+    except Exception:
+        _anomaly_report(node)
+        raise
+    if _anomaly.check_nan:
+        _check_nan(node, in_grads)
+    return in_grads
+
+
+def _fit_checked(node, i, g, meta):
+    try:
+        g2 = _fit(g, meta)
+    except RuntimeError:
+        raise _invalid_grad(node, i, g, meta[0]) from None
+    if g2 is not None and g2._data.shape != meta[0]:
+        raise _invalid_grad(node, i, g, meta[0])
+    return g2
+
+
 def _release_deps(node, deps, ready):
     for nxt, _ in node._next:
         if nxt is None:
@@ -265,3 +294,6 @@ def _release_deps(node, deps, ready):
         deps[nxt] = d
         if d == 0:
             heapq.heappush(ready, (-nxt._seq, next(_tie), nxt))
+
+
+_Tensor = None  # ember.Tensor, set by autograd.function._bind (this module is imported before ember._tensor)

@@ -618,6 +618,9 @@ _wrap = None
 def _bind(tensor_cls, wrap):
     global _Tensor, _wrap
     _Tensor, _wrap = tensor_cls, wrap
+    from . import engine
+
+    engine._Tensor = tensor_cls
 
 
 from .anomaly_mode import state as _anomaly  # noqa: E402
