@@ -160,6 +160,54 @@ def random_full(gen, n: int, dt: np.dtype) -> np.ndarray:
     return draws.astype(dt)
 
 
+def _swaps_loop(targets: np.ndarray, n: int) -> np.ndarray:
+    """Run ``perm = 0..n-1; swap(perm[i], perm[targets[i]])`` for each step i in order (fast for small n)."""
+    perm = list(range(n))
+    for i, j in enumerate(targets.tolist()):
+        perm[i], perm[j] = perm[j], perm[i]
+    return np.array(perm, dtype=np.int64)
+
+
+def _swaps_vectorised(targets: np.ndarray, n: int) -> np.ndarray:
+    """Return what :func:`_swaps_loop` returns, without a Python loop over the steps (``targets[i] >= i``).
+
+    Step i fixes position i for good (later steps only touch positions above their own), writing there the value
+    that sits at ``targets[i]`` and moving the value of position i, ``a[i]``, to ``targets[i]``. So ``a[i]`` is
+    ``a[p]`` for the last step p < i that targeted position i (or i itself if none did), and step i writes
+    ``a[q]`` for the last step q < i with the same target (or the target itself if none, or ``a[i]`` if the
+    target is i). Those "last step" links come from one sort of the steps by (target, step); the chains behind
+    ``a`` are short (about log n) and are followed for all steps at once.
+    """
+    m = n - 1
+    step = np.arange(m, dtype=np.int64)
+    order = np.argsort(targets * n + step)  # by target, then step: unique keys, so any sort gives this order
+    ts = targets[order]
+    same = ts[1:] == ts[:-1]
+    prev_same = np.full(m, -1, dtype=np.int64)  # the previous step with the same target
+    prev_same[order[1:][same]] = order[:-1][same]
+    ends = np.nonzero(np.r_[~same, True])[0]
+    last_into = np.full(n, -1, dtype=np.int64)  # the last step targeting each position
+    last_into[ts[ends]] = order[ends]
+    prev_a = last_into[:m].copy()  # the last step before i that targeted position i
+    own = prev_a == step
+    prev_a[own] = prev_same[own]
+    a = np.where(prev_a < 0, step, -1)
+    todo = np.nonzero(a < 0)[0]
+    ptr = prev_a[todo]
+    while todo.size:
+        got = a[ptr]
+        done = got >= 0
+        a[todo[done]] = got[done]
+        todo, ptr = todo[~done], ptr[~done]
+        ptr = np.where(a[ptr] >= 0, ptr, prev_a[ptr])
+    out = np.empty(n, dtype=np.int64)
+    src = np.where(targets == step, step, prev_same)
+    out[:m] = np.where(src >= 0, a[np.maximum(src, 0)], targets)
+    last = last_into[m]
+    out[m] = a[last] if last >= 0 else m
+    return out
+
+
 _RANDPERM_SMALL = 214748364  # torch: below (2**32 - 1) // 20 a 32-bit draw per step is unbiased enough
 
 
@@ -172,14 +220,13 @@ def randperm(gen, n: int, dt: np.dtype) -> np.ndarray:
     if dt == np.float32 and n > (1 << 24) + 1:
         raise RuntimeError(f"n cannot be greater than {(1 << 24) + 1} for Float type.")
     if n < _RANDPERM_SMALL:
-        perm = list(range(n))
-        if n > 1:
+        if n <= 1:
+            out = np.arange(n, dtype=np.int64)
+        else:
             # the swap targets depend only on the draws, so they are computed for all steps at once
             steps = gen._words(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)
-            targets = (steps + np.arange(n - 1, dtype=np.uint64)).tolist()
-            for i, j in enumerate(targets):
-                perm[i], perm[j] = perm[j], perm[i]
-        out = np.array(perm, dtype=np.int64)
+            targets = steps.astype(np.int64) + np.arange(n - 1, dtype=np.int64)
+            out = _swaps_vectorised(targets, n) if n > 1000 else _swaps_loop(targets, n)
     else:
         # torch: "inside-out" shuffle with 64-bit draws for huge n (slow here: a Python loop over n)
         out = np.empty(n, dtype=np.int64)

@@ -11,6 +11,7 @@ import math
 import os
 import struct
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 
@@ -46,6 +47,27 @@ def _float_dtype(dtype, what: str) -> np.dtype:
 def _fmt(x: float) -> str:
     """Format a number as torch's C++ ``<<`` does in its error messages (6 significant digits, ``%g``)."""
     return f"{x:g}"
+
+
+def _low_bit(x: float) -> Fraction:
+    f = Fraction(x)
+    return Fraction(f.numerator & -f.numerator, f.denominator)
+
+
+def _sum_is_exact(width, low) -> bool:
+    """Say whether ``u * width + low`` is exact in float64 for every 24-bit uniform ``u = k * 2**-24``.
+
+    Every such value is a multiple of ``g``, the lower of the two terms' lowest set bits, and below
+    ``|width| + |low|`` in size: with at most 53 bits between the two, float64 holds it exactly, and rounding it
+    to float32 once is what the fused multiply-add gives (uniform_(-b, b) and the like always qualify).
+    """
+    width, low = float(width), float(low)
+    if not (math.isfinite(width) and math.isfinite(low)) or width == 0:
+        return False
+    g = _low_bit(width) / (1 << 24)
+    if low != 0:
+        g = min(g, _low_bit(low))
+    return (Fraction(abs(width)) + Fraction(abs(low))) / g <= 1 << 53
 
 
 def _to_half(x: np.ndarray) -> np.ndarray:
@@ -180,6 +202,10 @@ class CPUGeneratorState:
         u = self._unit64(n) if dt == _F64 else self._unit32(n)
         if lo == 0 and width == 1:
             out = u  # u*1 + 0 is exact: skip the emulated fma
+        elif dt != _F64 and self._fma and _sum_is_exact(width, lo):
+            out = np.multiply(u, width, dtype=np.float64)  # exact, and so is the sum: one rounding, as the fma
+            out += lo
+            out = out.astype(np.float32)
         else:
             out = self._muladd(u, width, lo, _F64 if dt == _F64 else _F32)
         if dt == _F16:
