@@ -276,3 +276,15 @@ def test_node_post_hook_may_replace_grad_inputs():
     y.grad_fn.register_hook(lambda gi, go: tuple(g * 0 + 7 if g is not None else None for g in gi))
     y.sum().backward()
     assert np.all(x.grad.numpy() == 7)
+
+
+def _hooks_with_grad(m):
+    x = leaf(m)
+    x.register_hook(lambda g: g * 2)
+    y = x * 1
+    y.register_hook(lambda g: g * 3)
+    return m.autograd.grad((x * 1).sum(), x), m.autograd.grad((y * 1).sum(), y), m.autograd.grad((y * 1).sum(), x)
+
+
+def test_hooks_apply_to_captured_gradients_like_torch():
+    run_both(_hooks_with_grad)

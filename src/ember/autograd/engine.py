@@ -59,11 +59,6 @@ def _invalid_grad(node, i, g, shape):
 
 def _accumulate_into_leaf(t, g, create_graph):
     """Add ``g`` into ``t.grad`` as torch's AccumulateGrad does (in place unless building a graph)."""
-    if t._grad_hooks:
-        for h in list(t._grad_hooks.values()):
-            r = h(g)
-            if r is not None:
-                g = r
     old = t._grad
     if old is None:
         # a fresh copy: the same gradient array may reach several leaves (e.g. through add)
@@ -170,6 +165,13 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
                 grads_out = [None] * node._n_outputs
             if node._hooks or node._retained or node._pre_hooks:
                 grads_out = _pre_hooks(node, grads_out, pending)
+            elif type(node) is AccumulateGrad and node.variable._grad_hooks and grads_out[0] is not None:
+                g = grads_out[0]  # Tensor.register_hook on a leaf: runs before capture and accumulation
+                for h in list(node.variable._grad_hooks.values()):
+                    r = h(g)
+                    if r is not None:
+                        g = r
+                grads_out[0] = g
             if capture:
                 for nr in range(node._n_outputs):
                     idxs = capture.get((node, nr))
