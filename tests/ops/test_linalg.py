@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from check import errors, forward, grads, numeric_gradcheck
+from check import errors, forward, gradgrads, grads, numeric_gradcheck
 from harness_ops import Error, Row, Sample, error_cases, forward_cases, grad_cases, make
 
 torch = pytest.importorskip("torch")
@@ -80,83 +80,83 @@ ROWS = [
                                          Sample(make((3, 4), d), 0), Sample(make((3, 4), d), 3.5, dim=1),
                                          Sample(make((2, 3, 4), d), 2, (0, 2), True),
                                          Sample(make((3, 4), d), dtype=None), Sample(np.zeros((3,), d), note="zeros"),
-                                         Sample(make((), d), note="0-d")], dtypes=F, grad=True,
+                                         Sample(make((), d), note="0-d")], dtypes=F, grad=True, gradgrad=True,
         grad_samples=lambda d: [Sample(make((3, 4), d)), Sample(make((3, 4), d), 1), Sample(make((3, 4), d), 3.5, 1),
                                 Sample(make((3, 4), d), float("inf")),
                                 Sample(np.array([1.0, -3.0, 3.0], d), float("inf"), note="inf tie"),
                                 Sample(np.zeros((3,), d), note="zeros")],
         errors=[Error(Sample(make((3,), "int64")), RuntimeError)]),
     Row("linalg.matrix_norm", lambda d: [s for s in norms(d) if s.note not in ("vector", "dim int", "dims tuple")],
-        dtypes=F, grad=True, tol=TOL,
+        dtypes=F, grad=True, gradgrad=True, tol=TOL,
         errors=[Error(Sample(make((3,))), RuntimeError), Error(Sample(make((3, 3)), 3), RuntimeError)]),
-    Row("linalg.norm", norms, dtypes=F, grad=True, tol=TOL),
+    Row("linalg.norm", norms, dtypes=F, grad=True, gradgrad=True, tol=TOL),
     Row("linalg.det", lambda d: [Sample(sq(3, d)), Sample(sq(2, d, (2,)), note="batch"),
                                  Sample(np.array([[1.0, 2.0], [2.0, 4.0]], d), note="singular")],
-        dtypes=F, grad=True, tol=TOL, check_signbit=False,
+        dtypes=F, grad=True, gradgrad=True, tol=TOL, check_signbit=False,
         # torch 2.13 gives a zero gradient at this singular matrix; ember gives the cofactor matrix (the derivative)
         grad_samples=lambda d: [Sample(sq(3, d)), Sample(sq(2, d, (2,)), note="batch")],
         errors=[Error(Sample(make((2, 3))), RuntimeError), Error(Sample(make((3,))), RuntimeError),
                 Error(Sample(np.eye(2, dtype=np.int64)), RuntimeError)]),
-    Row("det", lambda d: [Sample(sq(3, d))], dtypes=F, tol=TOL, grad=True),
+    Row("det", lambda d: [Sample(sq(3, d))], dtypes=F, tol=TOL, grad=True, gradgrad=True),
     Row("linalg.slogdet", lambda d: [Sample(sq(3, d)), Sample(-sq(3, d), note="negative"),
                                      Sample(np.zeros((2, 2), d), note="singular")],
-        dtypes=F, grad=True, tol=TOL, grad_samples=lambda d: [Sample(sq(3, d)), Sample(-sq(3, d))]),
-    Row("linalg.inv", lambda d: [Sample(sq(3, d)), Sample(sq(2, d, (3,)), note="batch")], dtypes=F, grad=True, tol=TOL,
+        dtypes=F, grad=True, gradgrad=True, tol=TOL, grad_samples=lambda d: [Sample(sq(3, d)), Sample(-sq(3, d))]),
+    Row("linalg.inv", lambda d: [Sample(sq(3, d)), Sample(sq(2, d, (3,)), note="batch")], dtypes=F, grad=True, gradgrad=True, tol=TOL,
         errors=[Error(Sample(np.zeros((3, 3), np.float32)), RuntimeError),
                 Error(Sample(np.array([[1.0, 2.0], [2.0, 4.0]], np.float32)), RuntimeError, note="singular rank 1"),
                 Error(Sample(make((2, 3))), RuntimeError), Error(Sample(np.eye(2, dtype=np.int64)), RuntimeError)]),
-    Row("inverse", lambda d: [Sample(sq(3, d))], dtypes=F, grad=True, tol=TOL),
+    Row("inverse", lambda d: [Sample(sq(3, d))], dtypes=F, grad=True, gradgrad=True, tol=TOL),
     Row("linalg.solve", lambda d: [Sample(sq(3, d), make((3, 2), d)), Sample(sq(3, d), make((3,), d), note="vector"),
                                    Sample(sq(3, d, (2,)), make((2, 3), d), note="batch of vectors"),
                                    Sample(sq(3, d, (2,)), make((3, 1), d), note="broadcast B"),
                                    Sample(sq(3, d), make((2, 3), d), left=False, note="right")],
-        dtypes=F, grad=True, tol=TOL,
+        dtypes=F, grad=True, gradgrad=True, tol=TOL,
         errors=[Error(Sample(np.zeros((3, 3), np.float32), np.ones(3, np.float32)), RuntimeError),
                 Error(Sample(np.eye(3, dtype=np.float32), np.ones(2, np.float32)), RuntimeError)]),
     Row("linalg.cholesky", lambda d: [Sample(spd(3, d)), Sample(spd(3, d), upper=True), Sample(spd(2, d, (2,)))],
-        dtypes=F, grad=True, tol=TOL,
+        dtypes=F, grad=True, gradgrad=True, tol=TOL,
         errors=[Error(Sample(-np.eye(2, dtype=np.float32)), RuntimeError)]),
     Row("linalg.qr", lambda d: [Sample(make((4, 3), d)), Sample(make((3, 3), d)), Sample(make((2, 3), d), note="wide"),
                                 Sample(make((4, 3), d), "complete", note="complete"),
                                 Sample(make((2, 4, 3), d), note="batch")],
-        dtypes=F, call=qr_call, grad=True, tol=TOL,
+        dtypes=F, call=qr_call, grad=True, gradgrad=True, tol=TOL,
         grad_samples=lambda d: [Sample(make((4, 3), d)), Sample(make((3, 3), d)), Sample(make((2, 4, 3), d))]),
-    Row("linalg.eigh", lambda d: [Sample(sym(3, d)), Sample(sym(4, d))], dtypes=F, call=eigh_call, grad=True, tol=TOL,
+    Row("linalg.eigh", lambda d: [Sample(sym(3, d)), Sample(sym(4, d))], dtypes=F, call=eigh_call, grad=True, gradgrad=True, tol=TOL,
         errors=[Error(Sample(make((2, 3))), RuntimeError)]),
-    Row("linalg.eigvalsh", lambda d: [Sample(sym(3, d)), Sample(sym(3, d), "U")], dtypes=F, grad=True, tol=TOL),
+    Row("linalg.eigvalsh", lambda d: [Sample(sym(3, d)), Sample(sym(3, d), "U")], dtypes=F, grad=True, gradgrad=True, tol=TOL),
     Row("linalg.eigvals", lambda d: [Sample(np.array([[2.0, 0, 0], [1, 3, 0], [4, 5, 6]], d)),
                                      Sample(np.array([[0.0, -1.0], [1.0, 0.0]], d), note="complex")], dtypes=F,
         call=lambda lib, A: lib.linalg.eigvals(A).abs().sort().values if False else
         lib.sort(lib.linalg.eigvals(A).real).values),
     Row("linalg.eig", lambda d: [Sample(np.array([[0.0, -1.0], [1.0, 0.0]], d)), Sample(make((3, 3), d))],
-        dtypes=F, grad=True, tol=TOL,
+        dtypes=F, grad=True, tol=TOL,  # no gradgrad: torch calls this loss ill-defined there
         call=lambda lib, A: (lib.linalg.eig(A).eigenvalues, lib.linalg.eig(A).eigenvectors.real ** 2
                              + lib.linalg.eig(A).eigenvectors.imag ** 2)),
     Row("linalg.svd", lambda d: [Sample(make((4, 3), d)), Sample(make((3, 4), d), note="wide"),
                                  Sample(make((3, 3), d), note="square"), Sample(make((2, 4, 3), d), note="batch")],
-        dtypes=F, call=svd_call, grad=True, tol=TOL),
+        dtypes=F, call=svd_call, grad=True, gradgrad=True, tol=TOL),
     Row("linalg.svd full", lambda d: [Sample(make((4, 3), d), True)], dtypes=F,
         call=lambda lib, A, f: tuple(t.shape for t in lib.linalg.svd(A, full_matrices=f))),
-    Row("svd", lambda d: [Sample(make((4, 3), d)), Sample(make((3, 4), d))], dtypes=F, call=torch_svd_call, grad=True,
+    Row("svd", lambda d: [Sample(make((4, 3), d)), Sample(make((3, 4), d))], dtypes=F, call=torch_svd_call, grad=True, gradgrad=True,
         tol=TOL),
-    Row("linalg.svdvals", lambda d: [Sample(make((4, 3), d)), Sample(make((2, 3, 5), d))], dtypes=F, grad=True,
+    Row("linalg.svdvals", lambda d: [Sample(make((4, 3), d)), Sample(make((2, 3, 5), d))], dtypes=F, grad=True, gradgrad=True,
         tol=TOL),
     Row("linalg.matrix_rank", lambda d: [Sample(make((4, 3), d)), Sample(np.ones((3, 3), d)),
                                          Sample(np.zeros((2, 2), d)), Sample(make((2, 3, 3), d))], dtypes=F),
-    Row("linalg.pinv", lambda d: [Sample(make((4, 3), d)), Sample(make((3, 4), d))], dtypes=F, grad=True, tol=TOL),
+    Row("linalg.pinv", lambda d: [Sample(make((4, 3), d)), Sample(make((3, 4), d))], dtypes=F, grad=True, gradgrad=True, tol=TOL),
     Row("pinverse", lambda d: [Sample(make((4, 3), d))], dtypes=F, tol=TOL),
     Row("linalg.lstsq", lambda d: [Sample(make((5, 3), d), make((5, 2), d)), Sample(sq(3, d), make((3, 1), d))],
-        dtypes=F, call=lstsq_sol, grad=True, tol=TOL),
+        dtypes=F, call=lstsq_sol, grad=True, gradgrad=True, tol=TOL),
     Row("linalg.matrix_power", lambda d: [Sample(make((3, 3), d), n) for n in (0, 1, 2, 3, 5)]
-        + [Sample(sq(3, d), -2, note="negative")], dtypes=F, grad=True, tol=TOL),
+        + [Sample(sq(3, d), -2, note="negative")], dtypes=F, grad=True, gradgrad=True, tol=TOL),
     Row("matrix_power int", lambda d: [Sample(np.array([[1, 1], [1, 0]], np.int64), 5)],
         call=lambda lib, A, n: lib.linalg.matrix_power(A, n)),
     Row("linalg.multi_dot", lambda d: [Sample([make((2, 3), d), make((3, 4), d), make((4, 2), d)]),
                                        Sample([make((3,), d), make((3, 4), d), make((4,), d)], note="vectors")],
-        dtypes=F, grad=True, tol=TOL),
+        dtypes=F, grad=True, gradgrad=True, tol=TOL),
     Row("linalg.matrix_exp", lambda d: [Sample(make((3, 3), d) * 0.5), Sample(make((2, 2), d) * 3)], dtypes=F,
-        grad=True, tol=TOL),
-    Row("cholesky", lambda d: [Sample(spd(3, d))], dtypes=F, grad=True, tol=TOL),
+        grad=True, gradgrad=True, tol=TOL),
+    Row("cholesky", lambda d: [Sample(spd(3, d))], dtypes=F, grad=True, gradgrad=True, tol=TOL),
     Row("pca_lowrank", lambda d: [Sample(make((6, 3), d), 3)], dtypes=("float64",),
         call=lambda lib, A, q: lib.pca_lowrank(A, q)[1]),
 ]
@@ -177,6 +177,11 @@ def test_grads_match_torch(row, dtype, sample, request):
     n in c.id for n in ("cholesky", "eigh", "eigvalsh", "eig-"))])  # eig: complex outputs
 def test_gradcheck_finite_differences(row, dtype, sample):
     numeric_gradcheck(row, sample, atol=1e-4, rtol=1e-3)
+
+
+@pytest.mark.parametrize("row, dtype, sample", grad_cases(ROWS, "gradgrad"))
+def test_gradgrad_matches_torch(row, dtype, sample, request):
+    gradgrads(torch, row, sample, request.node.callspec.id)
 
 
 @pytest.mark.parametrize("row, err", error_cases(ROWS))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from check import errors, forward, grads, numeric_gradcheck
+from check import errors, forward, gradgrads, grads, numeric_gradcheck
 from harness_ops import INTS, Error, Row, Sample, error_cases, forward_cases, grad_cases, make
 
 import ember
@@ -84,16 +84,16 @@ def call_named(name):
 
 
 ROWS = [
-    Row("sort", sort_samples, dtypes=("float32", "int64", "float64"), call=call_named("sort"), grad=True,
+    Row("sort", sort_samples, dtypes=("float32", "int64", "float64"), call=call_named("sort"), grad=True, gradgrad=True,
         grad_samples=grad_sort, errors=[Error(Sample(make((2, 3)), 2), IndexError)]),
     Row("sort", lambda d: [Sample(ties("bool") > 0), Sample(ties("uint8"), descending=True, stable=True)],
         id="sort bool uint8"),
     Row("argsort", sort_samples, dtypes=("float32", "int64"),
         call=lambda lib, x, *a, **k: lib.argsort(x, **({"dim": a[0]} if a else {}), **{**k, "stable": True})),
-    Row("msort", lambda d: [Sample(distinct((3, 4), d)), Sample(ties(d))], dtypes=("float32", "int32"), grad=True),
-    Row("topk", topk_samples, dtypes=("float32", "int64"), call=call_named("topk"), grad=True,
+    Row("msort", lambda d: [Sample(distinct((3, 4), d)), Sample(ties(d))], dtypes=("float32", "int32"), grad=True, gradgrad=True),
+    Row("topk", topk_samples, dtypes=("float32", "int64"), call=call_named("topk"), grad=True, gradgrad=True,
         errors=[Error(Sample(make((2, 3)), 4), RuntimeError)]),
-    Row("kthvalue", kth_samples, dtypes=("float32", "int64"), call=call_named("kthvalue"), grad=True,
+    Row("kthvalue", kth_samples, dtypes=("float32", "int64"), call=call_named("kthvalue"), grad=True, gradgrad=True,
         errors=[Error(Sample(make((2, 3)), 4), RuntimeError), Error(Sample(make((2, 3)), 0), RuntimeError)]),
     Row("unique", unique_samples, dtypes=("int64", "float32")),
     Row("unique_consecutive", consecutive_samples, dtypes=("int64", "float32")),
@@ -130,6 +130,11 @@ def test_grads_match_torch(row, dtype, sample, request):
 @pytest.mark.parametrize("row, dtype, sample", [c for c in grad_cases(ROWS) if c.id.endswith("-0")])
 def test_gradcheck_finite_differences(row, dtype, sample):
     numeric_gradcheck(row, sample)
+
+
+@pytest.mark.parametrize("row, dtype, sample", grad_cases(ROWS, "gradgrad"))
+def test_gradgrad_matches_torch(row, dtype, sample, request):
+    gradgrads(torch, row, sample, request.node.callspec.id)
 
 
 @pytest.mark.parametrize("row, err", error_cases(ROWS))

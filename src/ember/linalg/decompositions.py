@@ -252,7 +252,7 @@ class LinalgQr(Op):
         if m < n:
             raise NotImplementedError("ember: the gradient of linalg.qr for wide matrices (m < n) is not "
                                       "implemented (issue 6)")
-        Q, R = qr(A.detach(), ctx.mode)
+        Q, R = qr(A, ctx.mode)  # recomputed on A itself, so the backward is differentiable
         if ctx.mode == "complete" and m > n:
             Q, R = Q[..., :n], R[..., :n, :]
             gQ = gQ[..., :n] if gQ is not None else None
@@ -288,13 +288,13 @@ class LinalgEigh(Op):
 
     @staticmethod
     def forward(ctx, A, uplo):
-        w, V = _xp(A).linalg.eigh(A, UPLO=uplo)
-        ctx.w, ctx.V = w, V
-        return w, V
+        ctx.uplo = uplo
+        return _xp(A).linalg.eigh(A, UPLO=uplo)
 
     @staticmethod
     def backward(ctx, gL, gV):
-        L, V = Tensor._from(ctx.w), Tensor._from(ctx.V)
+        (A,) = ctx.inputs
+        L, V = LinalgEigh.apply(A, uplo=ctx.uplo)  # recomputed on A itself, so the backward is differentiable
         VH = V.mT.conj()
         inner = 0
         if gV is not None:
@@ -339,7 +339,7 @@ class LinalgEig(Op):
     @staticmethod
     def backward(ctx, gL, gV):
         (A,) = ctx.inputs
-        L, V = eig(A.detach())
+        L, V = eig(A)  # recomputed on A itself, so the backward is differentiable
         VH = V.mT.conj()
         n = L.shape[-1]
         if gV is not None:
@@ -383,7 +383,6 @@ class LinalgSvd(Op):
     def forward(ctx, A, full_matrices):
         ctx.full = full_matrices
         U, S, Vh = _xp(A).linalg.svd(A, full_matrices=full_matrices)
-        ctx.U, ctx.S, ctx.Vh = U, S, Vh
         return U, S.astype(A.real.dtype, copy=False), Vh
 
     @staticmethod
@@ -391,7 +390,7 @@ class LinalgSvd(Op):
         (A,) = ctx.inputs
         m, n = A.shape[-2], A.shape[-1]
         k = builtins.min(m, n)
-        U, S, Vh = Tensor._from(ctx.U), Tensor._from(ctx.S), Tensor._from(ctx.Vh)
+        U, S, Vh = LinalgSvd.apply(A, full_matrices=ctx.full)  # recomputed on A: the backward is differentiable
         if ctx.full:
             U, Vh = U[..., :k], Vh[..., :k, :]
             gU = gU[..., :k] if gU is not None else None
