@@ -67,8 +67,33 @@ class Generator:
         _set_state(self, new_state)
         return self
 
+    def clone_state(self) -> Generator:
+        """Return a new generator in the same state (drawing from it leaves this one untouched)."""
+        g = Generator(self.device)
+        g._state.set_state(self._state.get_state())
+        return g
+
+    def graphsafe_get_state(self):
+        raise NotImplementedError("graphsafe_get_state is not supported in this Generator")
+
+    def graphsafe_set_state(self, state):
+        raise NotImplementedError("graphsafe_set_state is not supported in this Generator")
+
+    def get_offset(self) -> int:
+        raise RuntimeError("CPU Generator does not use offset")
+
+    def set_offset(self, offset: int) -> Generator:
+        raise RuntimeError("CPU Generator does not use offset")
+
     def __reduce__(self):
-        raise TypeError("cannot pickle 'torch._C.Generator' object")
+        # torch: a pickled (or deep-copied) generator carries its seed and full state
+        return _rebuild_generator, (str(self.device), bytes(self._state.get_state()))
+
+
+def _rebuild_generator(device: str, state: bytes) -> Generator:
+    g = Generator(device)
+    g._state.set_state(np.frombuffer(state, dtype=np.uint8))
+    return g
 
 
 def _set_state(gen: Generator, new_state) -> None:

@@ -209,6 +209,30 @@ def test_generator_methods_like_torch():
     assert_same(ember.rand(3), torch.rand(3))
 
 
+def test_generator_pickles_and_clones_with_its_state():
+    import copy
+    import pickle
+
+    for L in (torch, ember):
+        g = L.Generator().manual_seed(3)
+        L.rand(5, generator=g)
+        for other in (pickle.loads(pickle.dumps(g)), copy.deepcopy(g), g.clone_state()):
+            assert other.initial_seed() == 3
+            np.testing.assert_array_equal(_np(L.rand(4, generator=other)), _np(L.rand(4, generator=g.clone_state())))
+    tg, eg = torch.Generator().manual_seed(8), ember.Generator().manual_seed(8)
+    assert_same(ember.rand(3, generator=pickle.loads(pickle.dumps(eg))), torch.rand(3, generator=tg))
+
+
+@pytest.mark.parametrize("method", ["get_offset", "graphsafe_get_state"])
+def test_generator_unsupported_methods_raise_like_torch(method):
+    errors = []
+    for L in (torch, ember):
+        with pytest.raises(Exception) as info:
+            getattr(L.Generator(), method)()
+        errors.append((type(info.value).__name__, str(info.value)))
+    assert errors[0] == errors[1]
+
+
 def test_random_submodule_functions():
     for L in (torch, ember):
         L.random.manual_seed(21)

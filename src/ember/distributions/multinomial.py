@@ -19,6 +19,9 @@ class Multinomial(Distribution):
 
     ``sample`` draws ``total_count`` categorical samples with torch's ``multinomial`` and counts them with
     ``scatter_add_``, as torch does, so seeded dice throws are torch's (bit-identical).
+
+    >>> ember.distributions.Multinomial(10, ember.ones(6) / 6).mean
+    tensor([1.6667, 1.6667, 1.6667, 1.6667, 1.6667, 1.6667])
     """
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}

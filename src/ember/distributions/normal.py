@@ -16,7 +16,11 @@ __all__ = ["Normal"]
 
 
 class Normal(ExponentialFamily):
-    """Normal(loc, scale). ``sample`` draws as torch does (``torch.normal`` on the expanded parameters)."""
+    """Normal(loc, scale). ``sample`` draws as torch does (``torch.normal`` on the expanded parameters).
+
+    >>> ember.distributions.Normal(0.0, 1.0).log_prob(ember.tensor([0.0, 1.0]))
+    tensor([-0.9189, -1.4189])
+    """
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
