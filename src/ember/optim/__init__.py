@@ -1,6 +1,6 @@
 """ember.optim (torch.optim): optimizers and learning-rate schedulers."""
 
-from . import lr_scheduler, optimizer  # noqa: F401
+from . import lr_scheduler, optimizer, swa_utils  # noqa: F401
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
