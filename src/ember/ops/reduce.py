@@ -480,8 +480,7 @@ class Cumprod(Op):
         parts = []
         for i in range(n):
             xi = x.narrow(d, i, 1)
-            rest = x.clone() if False else x
-            rep = rest.narrow(d, 0, i).prod(d, keepdim=True) if i else xi * 0 + 1
+            rep = x.narrow(d, 0, i).prod(d, keepdim=True) if i else xi * 0 + 1
             acc = grad.narrow(d, i, 1) * rep
             run = rep
             for j in range(i + 1, n):
