@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import warnings
 
 from .anomaly_mode import check_nan as _check_nan
 from .anomaly_mode import report as _anomaly_report
@@ -17,6 +18,7 @@ from .function import AccumulateGrad, _edge
 from .grad_mode import state as _grad_state
 
 _tie = itertools.count()  # heap tie-breaker: nodes themselves are not ordered
+_warned = [False]  # torch warns once per process about backward(create_graph=True)
 
 
 def _fit(g, meta):
@@ -59,6 +61,17 @@ def _invalid_grad(node, i, g, shape):
 
 def _accumulate_into_leaf(t, g, create_graph):
     """Add ``g`` into ``t.grad`` as torch's AccumulateGrad does (in place unless building a graph)."""
+    if create_graph and g._requires_grad and not _warned[0]:
+        _warned[0] = True
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the parameter and its "
+            "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to "
+            "avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters "
+            "to None after use to break the cycle and avoid the leak. (Triggered internally at "
+            "/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)",
+            UserWarning,
+            stacklevel=5,
+        )
     old = t._grad
     if old is None:
         # a fresh copy: the same gradient array may reach several leaves (e.g. through add)

@@ -537,8 +537,8 @@ def _record_function(ctx, args, is_t, out, to_save):
             o._requires_grad = True
             o.grad_fn = ctx
             o._out_nr = i
-            if o._base is not None:
-                o._gv = o._vc[0] if o._vc is not None else 0
+            if o._base is not None:  # a view made inside forward: its history is this node, not its base's
+                o._vkind = "function"
             out_ids[id(o)] = i
         meta.append((o._data.shape, o.dtype, o._data))
         result.append(o)
