@@ -185,6 +185,9 @@ class CPUGeneratorState:
         """Draw like ``torch.rand`` / ``Tensor.uniform_(low, high)``: one word (float64: two) per element."""
         shape, n = _numel(shape)
         dt = _float_dtype(dtype, "uniform_")
+        if low == 0 and high == 1 and dt != _F16:
+            # torch.rand: u * 1 + 0 is u, and u < 1 always, so none of the steps below changes anything
+            return (self._unit64(n) if dt == _F64 else self._unit32(n)).reshape(shape)
         if low > high:
             raise RuntimeError(
                 f"uniform_ expects to return a [from, to) range, but found from={_fmt(low)} > to={_fmt(high)}"
