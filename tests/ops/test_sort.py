@@ -66,6 +66,8 @@ def unique_samples(dtype):
                  note="dim0")
     yield Sample(np.array([[1, 2, 1], [3, 4, 3]], dtype=dtype), dim=1, note="dim1")
     yield Sample(np.zeros((0,), dtype=dtype), note="empty")
+    if dtype == "float32":
+        yield Sample(np.array([3.0, np.nan, 1.0, np.nan, 3.0], dtype), return_counts=True, note="nan distinct")
 
 
 def consecutive_samples(dtype):

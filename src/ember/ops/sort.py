@@ -164,7 +164,8 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
     x = input._data
     xp = array_module(x)
     if dim is None:
-        vals, inv, counts = xp.unique(x.reshape(-1), return_inverse=True, return_counts=True)
+        # torch: every nan is a distinct value
+        vals, inv, counts = xp.unique(x.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
         inv = inv.reshape(x.shape)
     else:
         d = wrap_dim(dim, x.ndim)
