@@ -154,3 +154,35 @@ def test_diagonal_is_a_writable_view():
     d = x.diagonal()
     d[1] = 5.0
     assert x[1, 1].item() == 5.0
+
+
+@pytest.mark.parametrize("name, call", [
+    ("clamp_", lambda lib, x: x.clamp_(-0.5, 0.5)),
+    ("lerp_", lambda lib, x: x.lerp_(lib.ones(3, 4), 0.25)),
+    ("addcmul_", lambda lib, x: x.addcmul_(x.clone(), x.clone(), value=2)),
+    ("addcdiv_", lambda lib, x: x.addcdiv_(x.clone(), x.clone() + 3)),
+    ("nan_to_num_", lambda lib, x: (x / 0).nan_to_num_()),
+    ("round_", lambda lib, x: x.round_(decimals=1)),
+    ("hypot_", lambda lib, x: x.hypot_(x.clone())),
+    ("tril_", lambda lib, x: x.tril_(1)),
+    ("triu_", lambda lib, x: x.triu_(-1)),
+    ("index_fill_", lambda lib, x: x.index_fill_(1, lib.tensor([0, 2]), 7.0)),
+    ("index_copy_", lambda lib, x: x.index_copy_(0, lib.tensor([2, 0]), lib.ones(2, 4))),
+    ("masked_scatter_", lambda lib, x: x.masked_scatter_(x > 0, lib.arange(12.0))),
+    ("scatter_reduce_", lambda lib, x: x.scatter_reduce_(0, lib.tensor([[0, 1, 0, 2]]), lib.ones(1, 4), "sum")),
+    ("deg2rad_", lambda lib, x: x.deg2rad_()),
+    ("renorm_", lambda lib, x: x.renorm_(2, 0, 0.5)),
+    ("addmv_", lambda lib, x: x[0].addmv_(lib.ones(4, 3), lib.ones(3), beta=0.5)),
+    ("copysign_", lambda lib, x: x.copysign_(-1.0)),
+])
+def test_inplace_variants_match_torch(name, call):
+    import ember
+
+    a = make((3, 4), "float32")
+    outs = []
+    for lib in (ember, torch):
+        x = lib.tensor(a)
+        r = call(lib, x)
+        outs.append((np.asarray(x).copy(), np.asarray(r).copy()))
+    np.testing.assert_allclose(outs[0][0], outs[1][0], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-6, atol=1e-6)
