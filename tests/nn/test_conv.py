@@ -65,7 +65,7 @@ def test_seeded_init_and_repr_match_torch(ctor, shape):
     e = ctor(enn)
     assert repr(e) == repr(t)
     assert [n for n, _ in e.named_parameters()] == [n for n, _ in t.named_parameters()]
-    for p1, p2 in zip(e.parameters(), t.parameters()):
+    for p1, p2 in zip(e.parameters(), t.parameters(), strict=False):
         np.testing.assert_array_equal(p1.detach().numpy(), p2.detach().numpy())
 
 
@@ -85,7 +85,7 @@ def test_forward_and_grads_match_torch(ctor, shape):
     ye.backward(ember.tensor(g))
     yt.backward(torch.tensor(g))
     np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-4)
-    for (n1, p1), (_, p2) in zip(e.named_parameters(), t.named_parameters()):
+    for (n1, p1), (_, p2) in zip(e.named_parameters(), t.named_parameters(), strict=False):
         np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-4, atol=1e-4, err_msg=n1)
 
 
@@ -119,8 +119,9 @@ def test_state_dict_round_trip_to_torch():
     t = tnn.Conv2d(3, 4, 3)
     t.load_state_dict({k: torch.tensor(v.detach().numpy()) for k, v in e.state_dict().items()})
     x = np.random.RandomState(0).randn(1, 3, 6, 6).astype(np.float32)
-    np.testing.assert_allclose(e(ember.tensor(x)).detach().numpy(), t(torch.tensor(x)).detach().numpy(), rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        e(ember.tensor(x)).detach().numpy(), t(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6
+    )
 
 
 # fmt: off
@@ -165,37 +166,55 @@ def test_forward_errors_match_torch(name, call):
 # --------------------------------------------------------------------------------------------- d2l models
 def _lenet(nn):
     return nn.Sequential(
-        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(), nn.AvgPool2d(kernel_size=2, stride=2),
-        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(), nn.AvgPool2d(kernel_size=2, stride=2),
-        nn.Flatten(), nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
+        nn.Conv2d(1, 6, kernel_size=5, padding=2),
+        nn.Sigmoid(),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5),
+        nn.Sigmoid(),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Flatten(),
+        nn.Linear(16 * 5 * 5, 120),
+        nn.Sigmoid(),
+        nn.Linear(120, 84),
+        nn.Sigmoid(),
+        nn.Linear(84, 10),
+    )
 
 
 def _nin_block(nn, i, o, k, s, p):
-    return nn.Sequential(nn.Conv2d(i, o, k, s, p), nn.ReLU(), nn.Conv2d(o, o, 1), nn.ReLU(), nn.Conv2d(o, o, 1),
-                         nn.ReLU())
+    return nn.Sequential(
+        nn.Conv2d(i, o, k, s, p), nn.ReLU(), nn.Conv2d(o, o, 1), nn.ReLU(), nn.Conv2d(o, o, 1), nn.ReLU()
+    )
 
 
 def _small_cnn(nn):  # AlexNet/VGG/NiN shapes in miniature: overlapping max pools, 1x1 convs, global average pooling
     return nn.Sequential(
-        nn.Conv2d(1, 8, kernel_size=5, stride=2, padding=1), nn.ReLU(), nn.MaxPool2d(kernel_size=3, stride=2),
-        _nin_block(nn, 8, 12, 3, 1, 1), nn.MaxPool2d(3, stride=2, ceil_mode=True),
-        nn.Conv2d(12, 10, 3, padding=1), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten())
+        nn.Conv2d(1, 8, kernel_size=5, stride=2, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(kernel_size=3, stride=2),
+        _nin_block(nn, 8, 12, 3, 1, 1),
+        nn.MaxPool2d(3, stride=2, ceil_mode=True),
+        nn.Conv2d(12, 10, 3, padding=1),
+        nn.AdaptiveAvgPool2d((1, 1)),
+        nn.Flatten(),
+    )
 
 
-@pytest.mark.parametrize("build, shape", [(_lenet, (4, 1, 28, 28)), (_small_cnn, (3, 1, 32, 32))],
-                         ids=["lenet", "nin-like"])
+@pytest.mark.parametrize(
+    "build, shape", [(_lenet, (4, 1, 28, 28)), (_small_cnn, (3, 1, 32, 32))], ids=["lenet", "nin-like"]
+)
 def test_d2l_cnn_matches_torch(build, shape):
     torch.manual_seed(0)
     t = build(tnn)
     ember.manual_seed(0)
     e = build(enn)
     assert repr(e) == repr(t)
-    for p1, p2 in zip(e.parameters(), t.parameters()):  # the seeded default init is torch's
+    for p1, p2 in zip(e.parameters(), t.parameters(), strict=False):  # the seeded default init is torch's
         np.testing.assert_array_equal(p1.detach().numpy(), p2.detach().numpy())
     x = np.random.RandomState(0).rand(*shape).astype(np.float32)
     ye, yt = e(ember.tensor(x)), t(torch.tensor(x))
     np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-4, atol=1e-5)
     ye.sum().backward()
     yt.sum().backward()
-    for (n1, p1), (_, p2) in zip(e.named_parameters(), t.named_parameters()):
+    for (n1, p1), (_, p2) in zip(e.named_parameters(), t.named_parameters(), strict=False):
         np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-3, atol=1e-5, err_msg=n1)

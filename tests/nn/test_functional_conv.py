@@ -69,11 +69,32 @@ ROWS = [
     ("pixel_unshuffle", lambda F, x: F.pixel_unshuffle(x, 2), [(2, 2, 4, 6)]),
     ("unfold", lambda F, x: F.unfold(x, (2, 3), 1, 1, 2), [(2, 3, 6, 7)]),
     ("fold", lambda F, x: F.fold(x, (5, 6), 2, 1, 0, 1), [(2, 12, 20)]),
+    ("conv_transpose3d", lambda F, x, w: F.conv_transpose3d(x, w, None, 2, 1, 1), [(1, 2, 3, 3, 3), (2, 3, 3, 3, 3)]),
+    ("max_pool3d", lambda F, x: F.max_pool3d(x, 2, 1, 1), [(2, 2, 5, 6, 5)]),
+    ("avg_pool3d", lambda F, x: F.avg_pool3d(x, 2, 1, 1, count_include_pad=False), [(2, 2, 5, 6, 5)]),
+    ("adaptive_avg_pool3d", lambda F, x: F.adaptive_avg_pool3d(x, (2, 3, 4)), [(2, 2, 5, 6, 5)]),
+    ("lp_pool2d", lambda F, x: F.lp_pool2d(x.abs(), 2, 2), [(2, 3, 6, 6)]),
+    ("interpolate-area", lambda F, x: F.interpolate(x, size=(3, 2), mode="area"), [(2, 3, 6, 5)]),
+    ("interpolate-trilinear", lambda F, x: F.interpolate(x, scale_factor=2, mode="trilinear"), [(1, 2, 3, 3, 3)]),
+    ("interpolate-nearest-exact", lambda F, x: F.interpolate(x, size=(5, 7), mode="nearest-exact"), [(1, 2, 3, 4)]),
+    ("interpolate-nearest-1d", lambda F, x: F.interpolate(x, scale_factor=1.5), [(2, 3, 6)]),
+    ("pad-reflect-3d", lambda F, x: F.pad(x, (1, 1, 1, 1, 1, 1), mode="reflect"), [(1, 2, 3, 4, 5)]),
+    ("conv2d-empty-batch", lambda F, x, w: F.conv2d(x, w), [(0, 3, 5, 5), (2, 3, 3, 3)]),
 ]
 # fmt: on
 
-GRADGRAD = {"conv2d-stride-pad-dil", "conv2d-groups", "conv_transpose2d", "conv1d", "max_pool2d-overlap",
-            "avg_pool2d-ceil-pad", "adaptive_avg_pool2d-uneven", "unfold", "fold", "pad-constant"}
+GRADGRAD = {
+    "conv2d-stride-pad-dil",
+    "conv2d-groups",
+    "conv_transpose2d",
+    "conv1d",
+    "max_pool2d-overlap",
+    "avg_pool2d-ceil-pad",
+    "adaptive_avg_pool2d-uneven",
+    "unfold",
+    "fold",
+    "pad-constant",
+}
 
 
 def _inputs(shapes, dtype, seed=0):
@@ -100,12 +121,13 @@ def test_forward_and_grads_match_torch(name, call, shapes):
     g = np.random.RandomState(1).randn(*yt.shape).astype(np.float32)
     ye.backward(ember.tensor(g))
     yt.backward(torch.tensor(g))
-    for a, b in zip(te, tt):
+    for a, b in zip(te, tt, strict=False):
         np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize("name, call, shapes", [r for r in ROWS if r[0] in GRADGRAD],
-                         ids=[r[0] for r in ROWS if r[0] in GRADGRAD])
+@pytest.mark.parametrize(
+    "name, call, shapes", [r for r in ROWS if r[0] in GRADGRAD], ids=[r[0] for r in ROWS if r[0] in GRADGRAD]
+)
 def test_double_backward_matches_torch(name, call, shapes):
     te, tt = _inputs(shapes, np.float64)
     ye, yt = _first(call(F, *te)), _first(call(TF, *tt))
@@ -114,14 +136,25 @@ def test_double_backward_matches_torch(name, call, shapes):
     gt = torch.autograd.grad(yt * yt, tt, torch.tensor(g), create_graph=True)
     he = ember.autograd.grad(sum((a * a).sum() for a in ge), te, allow_unused=True)
     ht = torch.autograd.grad(sum((a * a).sum() for a in gt), tt, allow_unused=True)
-    for a, b in zip(he, ht):
+    for a, b in zip(he, ht, strict=False):
         assert (a is None) == (b is None)
         if a is not None:
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-8)
 
 
-GRAD_FN_ROWS = ["conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "max_pool1d", "adaptive_avg_pool2d-uneven",
-                "adaptive_avg_pool2d-global", "adaptive_max_pool2d-even", "pad-constant", "unfold", "fold"]
+GRAD_FN_ROWS = [
+    "conv2d",
+    "conv_transpose2d",
+    "max_pool2d",
+    "avg_pool2d",
+    "max_pool1d",
+    "adaptive_avg_pool2d-uneven",
+    "adaptive_avg_pool2d-global",
+    "adaptive_max_pool2d-even",
+    "pad-constant",
+    "unfold",
+    "fold",
+]
 
 
 @pytest.mark.parametrize("name", GRAD_FN_ROWS)

@@ -78,9 +78,9 @@ def test_max_pool_propagates_nan():
 def test_max_pool_float64_and_double_backward():
     x = np.random.RandomState(0).randn(2, 2, 6, 6)
     xe, xt = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
-    ge, = ember.autograd.grad((enn.MaxPool2d(2)(xe) ** 2).sum(), xe, create_graph=True)
-    gt, = torch.autograd.grad((tnn.MaxPool2d(2)(xt) ** 2).sum(), xt, create_graph=True)
+    (ge,) = ember.autograd.grad((enn.MaxPool2d(2)(xe) ** 2).sum(), xe, create_graph=True)
+    (gt,) = torch.autograd.grad((tnn.MaxPool2d(2)(xt) ** 2).sum(), xt, create_graph=True)
     assert ge.dtype == ember.float64
-    (ge ** 2).sum().backward()
-    (gt ** 2).sum().backward()
+    (ge**2).sum().backward()
+    (gt**2).sum().backward()
     np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-12)

@@ -77,20 +77,20 @@ def test_layer_matches_torch(name, ctor, shape, with_state):
     he = he if lstm else (he,)
     ht = ht if lstm else (ht,)
     np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-5, atol=1e-5)
-    for a, b in zip(he, ht):
+    for a, b in zip(he, ht, strict=False):
         assert tuple(a.shape) == tuple(b.shape)
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-5)
     # a seeded cotangent on every output, so swapped gradients would show
     gs = [rs.randn(*ye.shape).astype(np.float32)] + [rs.randn(*a.shape).astype(np.float32) for a in he]
-    le = sum((o * ember.tensor(g)).sum() for o, g in zip([ye, *he], gs))
-    lt = sum((o * torch.tensor(g)).sum() for o, g in zip([yt, *ht], gs))
+    le = sum((o * ember.tensor(g)).sum() for o, g in zip([ye, *he], gs, strict=False))
+    lt = sum((o * torch.tensor(g)).sum() for o, g in zip([yt, *ht], gs, strict=False))
     le.backward()
     lt.backward()
     np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-5)
     if states is not None:
-        for a, b in zip(se_l, st_l):
+        for a, b in zip(se_l, st_l, strict=False):
             np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-5)
-    for (n1, p1), (n2, p2) in zip(e.named_parameters(), t.named_parameters()):
+    for (n1, p1), (n2, p2) in zip(e.named_parameters(), t.named_parameters(), strict=False):
         assert n1 == n2
         np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-4, atol=1e-4, err_msg=n1)
 
@@ -108,12 +108,12 @@ def test_double_backward_through_layer_matches_torch(cls):
     e, t = _pair(lambda nn: getattr(nn, cls)(3, 4).double())
     x = np.random.RandomState(0).randn(5, 2, 3)
     xe, xt = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
-    ge, = ember.autograd.grad(e(xe)[0].pow(2).sum(), xe, create_graph=True)
-    gt, = torch.autograd.grad(t(xt)[0].pow(2).sum(), xt, create_graph=True)
+    (ge,) = ember.autograd.grad(e(xe)[0].pow(2).sum(), xe, create_graph=True)
+    (gt,) = torch.autograd.grad(t(xt)[0].pow(2).sum(), xt, create_graph=True)
     np.testing.assert_allclose(ge.detach().numpy(), gt.detach().numpy(), rtol=1e-10)
     (ge * ge).sum().backward()
     (gt * gt).sum().backward()
-    for p1, p2 in zip(e.parameters(), t.parameters()):
+    for p1, p2 in zip(e.parameters(), t.parameters(), strict=False):
         np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-8, atol=1e-10)
 
 
@@ -141,11 +141,11 @@ def test_cell_matches_torch(name, ctor, n_states, batched):
     ot = t(torch.tensor(x), ht if n_states == 2 else ht[0])
     oe = oe if n_states == 2 else (oe,)
     ot = ot if n_states == 2 else (ot,)
-    for a, b in zip(oe, ot):
+    for a, b in zip(oe, ot, strict=False):
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
     sum(o.sum() for o in oe).backward()
     sum(o.sum() for o in ot).backward()
-    for p1, p2 in zip(e.parameters(), t.parameters()):
+    for p1, p2 in zip(e.parameters(), t.parameters(), strict=False):
         np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-4, atol=1e-5)
 
 
@@ -172,7 +172,7 @@ def test_seeded_init_names_and_repr_match_torch(i):
     e = CTORS[i](enn)
     assert repr(e) == repr(t)
     assert [n for n, _ in e.named_parameters()] == [n for n, _ in t.named_parameters()]
-    for p1, p2 in zip(e.parameters(), t.parameters()):
+    for p1, p2 in zip(e.parameters(), t.parameters(), strict=False):
         np.testing.assert_array_equal(p1.detach().numpy(), p2.detach().numpy())
     if hasattr(t, "_flat_weights_names"):
         assert e._flat_weights_names == t._flat_weights_names

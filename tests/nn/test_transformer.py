@@ -45,7 +45,7 @@ def test_init_names_and_repr_match_torch(name, ctor):
     e, t = _pair(ctor)
     assert repr(e) == repr(t)
     assert [n for n, _ in e.named_parameters()] == [n for n, _ in t.named_parameters()]
-    for (n, p1), p2 in zip(e.named_parameters(), t.parameters()):
+    for (n, p1), p2 in zip(e.named_parameters(), t.parameters(), strict=False):
         np.testing.assert_array_equal(p1.detach().numpy(), p2.detach().numpy(), err_msg=n)
 
 
@@ -79,15 +79,17 @@ def test_outputs_and_grads_match_torch(name, ctor):
     g = rs.randn(*yt.shape).astype(np.float32)
     ye.backward(ember.tensor(g))
     yt.backward(torch.tensor(g))
-    for a, b in zip(te, tt):
+    for a, b in zip(te, tt, strict=False):
         np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-3, atol=1e-4)
-    for (n, p1), p2 in zip(e.named_parameters(), t.parameters()):
+    for (n, p1), p2 in zip(e.named_parameters(), t.parameters(), strict=False):
         np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-3, atol=1e-4, err_msg=n)
 
 
 def test_square_subsequent_mask_matches_torch():
-    np.testing.assert_array_equal(enn.Transformer.generate_square_subsequent_mask(4).numpy(),
-                                  tnn.Transformer.generate_square_subsequent_mask(4).numpy())
+    np.testing.assert_array_equal(
+        enn.Transformer.generate_square_subsequent_mask(4).numpy(),
+        tnn.Transformer.generate_square_subsequent_mask(4).numpy(),
+    )
 
 
 def test_encoder_key_padding_mask_matches_torch():

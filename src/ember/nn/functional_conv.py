@@ -101,7 +101,7 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd: int) -> Te
         elif padding == "same":
             if any(s != 1 for s in stride):
                 raise RuntimeError("padding='same' is not supported for strided convolutions")
-            tot = [d * (k - 1) for d, k in zip(dilation, ksize)]
+            tot = [d * (k - 1) for d, k in zip(dilation, ksize, strict=False)]
             pads = tuple((t // 2, t - t // 2) for t in tot)  # torch: the odd extra element goes on the right
         else:
             raise RuntimeError(f"Invalid padding string: '{padding}'")
@@ -109,9 +109,9 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd: int) -> Te
         pads = tuple((p, p) for p in _ntuple(padding, nd, "padding"))
         if any(p < 0 for p, _ in pads):
             raise RuntimeError("negative padding is not supported")
-    padded = [n + lo + hi for n, (lo, hi) in zip(input.shape[2:], pads)]
-    eff = [d * (k - 1) + 1 for d, k in zip(dilation, ksize)]
-    if any(p < e for p, e in zip(padded, eff)):
+    padded = [n + lo + hi for n, (lo, hi) in zip(input.shape[2:], pads, strict=False)]
+    eff = [d * (k - 1) + 1 for d, k in zip(dilation, ksize, strict=False)]
+    if any(p < e for p, e in zip(padded, eff, strict=False)):
         raise RuntimeError(
             f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
             f"({' x '.join(map(str, eff))}). Kernel size can't be greater than actual input size"
@@ -120,20 +120,23 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd: int) -> Te
     return out.squeeze(0) if unbatched else out
 
 
-def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
-           groups: int = 1) -> Tensor:
+def conv1d(
+    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1, groups: int = 1
+) -> Tensor:
     """Apply a 1-d convolution (cross-correlation) over (N, C, L) input."""
     return _conv(input, weight, bias, stride, padding, dilation, groups, 1)
 
 
-def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
-           groups: int = 1) -> Tensor:
+def conv2d(
+    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1, groups: int = 1
+) -> Tensor:
     """Apply a 2-d convolution (cross-correlation) over (N, C, H, W) input: im2col + one GEMM."""
     return _conv(input, weight, bias, stride, padding, dilation, groups, 2)
 
 
-def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
-           groups: int = 1) -> Tensor:
+def conv3d(
+    input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1, groups: int = 1
+) -> Tensor:
     """Apply a 3-d convolution over (N, C, D, H, W) input."""
     return _conv(input, weight, bias, stride, padding, dilation, groups, 3)
 
@@ -162,35 +165,64 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
             f"Given transposed=1, weight of size {_size_str(weight.shape)}, expected input{_size_str(input.shape)} to "
             f"have {weight.shape[0]} channels, but got {C} channels instead"
         )
-    for op, s, d in zip(output_padding, stride, dilation):
+    for op, s, d in zip(output_padding, stride, dilation, strict=False):
         if op >= s and op >= d:
-            raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
-                               f"output_padding_height: {op} output_padding_width: {op} stride_height: {s} "
-                               f"stride_width: {s} dilation_height: {d} dilation_width: {d}")
+            raise RuntimeError(
+                "output padding must be smaller than either stride or dilation, but got "
+                f"output_padding_height: {op} output_padding_width: {op} stride_height: {s} "
+                f"stride_width: {s} dilation_height: {d} dilation_width: {d}"
+            )
     ksize = tuple(weight.shape[2:])
-    out = [(n - 1) * s - 2 * p + d * (k - 1) + op + 1
-           for n, s, p, d, k, op in zip(input.shape[2:], stride, padding, dilation, ksize, output_padding)]
+    out = [
+        (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+        for n, s, p, d, k, op in zip(input.shape[2:], stride, padding, dilation, ksize, output_padding, strict=False)
+    ]
     y_shape = (input.shape[0], weight.shape[1] * groups, *out)
-    pads = tuple((p, p - op) for p, op in zip(padding, output_padding))
-    y = _conv_ops.ConvolutionTranspose.apply(input, weight, bias, y_shape=y_shape, stride=stride, pads=pads,
-                                             dilation=dilation, groups=groups)
+    pads = tuple((p, p - op) for p, op in zip(padding, output_padding, strict=False))
+    y = _conv_ops.ConvolutionTranspose.apply(
+        input, weight, bias, y_shape=y_shape, stride=stride, pads=pads, dilation=dilation, groups=groups
+    )
     return y.squeeze(0) if unbatched else y
 
 
-def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
-                     output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+def conv_transpose1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    output_padding=0,
+    groups: int = 1,
+    dilation=1,
+) -> Tensor:
     """Apply a 1-d transposed convolution (the gradient of conv1d with respect to its input)."""
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 1)
 
 
-def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
-                     output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+def conv_transpose2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    output_padding=0,
+    groups: int = 1,
+    dilation=1,
+) -> Tensor:
     """Apply a 2-d transposed convolution (the gradient of conv2d with respect to its input)."""
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 2)
 
 
-def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
-                     output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+def conv_transpose3d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding=0,
+    output_padding=0,
+    groups: int = 1,
+    dilation=1,
+) -> Tensor:
     """Apply a 3-d transposed convolution."""
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 3)
 
@@ -200,25 +232,27 @@ def _pool_input(input, nd, name):
     if input.ndim not in (nd + 1, nd + 2) or any(s == 0 for s in input.shape[1:]):
         if name.startswith("max_pool") or name.startswith("avg_pool"):
             raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
-        raise RuntimeError(
-            f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got {_size_str(input.shape)}"
-        )
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got {_size_str(input.shape)}")
     unbatched = input.ndim == nd + 1
     return (input.unsqueeze(0) if unbatched else input), unbatched
 
 
 def _pool_check(input, ksize, stride, padding, dilation, ceil_mode, max_pool):
-    for k, s, p, d in zip(ksize, stride, padding, dilation):
+    for k, s, p, d in zip(ksize, stride, padding, dilation, strict=False):
         if k <= 0:
             raise RuntimeError(f"kernel_size must be greater than zero, but got kH: {ksize[0]} kW: {ksize[-1]}")
         if s <= 0:
             raise RuntimeError(f"stride should be greater than zero, but got dH: {stride[0]} dW: {stride[-1]}")
         if p > (d * (k - 1) + 1) // 2:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
-                               f"kernel_size={k} and dilation={d}")
+            raise RuntimeError(
+                f"pad should be at most half of effective kernel size, but got pad={p}, "
+                f"kernel_size={k} and dilation={d}"
+            )
     sp = input.shape[2:]
-    out = [_pool_ops.pool_out_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d in zip(sp, ksize, stride, padding,
-                                                                                     dilation)]
+    out = [
+        _pool_ops.pool_out_size(n, k, s, p, d, ceil_mode)
+        for n, k, s, p, d in zip(sp, ksize, stride, padding, dilation, strict=False)
+    ]
     if any(o <= 0 for o in out):
         raise RuntimeError(
             f"Given input size: ({'x'.join(map(str, input.shape[1:]))}). Calculated output size: "
@@ -229,8 +263,9 @@ def _pool_check(input, ksize, stride, padding, dilation, ceil_mode, max_pool):
 def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd):
     x, unbatched = _pool_input(input, nd, f"max_pool{nd}d")
     ksize = _ntuple(kernel_size, nd, "kernel_size")
-    stride = ksize if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _ntuple(
-        stride, nd, "stride")
+    stride = (
+        ksize if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _ntuple(stride, nd, "stride")
+    )
     padding = _ntuple(padding, nd, "padding")
     dilation = _ntuple(dilation, nd, "dilation")
     if nd == 1:  # torch: 1-d pooling is 2-d pooling of an unsqueezed input
@@ -250,39 +285,63 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
     return y, idx
 
 
-def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-               return_indices: bool = False):
+def max_pool1d(
+    input: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+):
     """Take the maximum over sliding windows of (N, C, L) input."""
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1)
 
 
-def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-               return_indices: bool = False):
+def max_pool2d(
+    input: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+):
     """Take the maximum over sliding windows of (N, C, H, W) input (stride defaults to kernel_size)."""
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2)
 
 
-def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-               return_indices: bool = False):
+def max_pool3d(
+    input: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+):
     """Take the maximum over sliding windows of (N, C, D, H, W) input."""
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3)
 
 
-def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=True):
+def max_pool1d_with_indices(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
+):
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 1)
 
 
-def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=True):
+def max_pool2d_with_indices(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True
+):
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 2)
 
 
 def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd):
     x, unbatched = _pool_input(input, nd, f"avg_pool{nd}d")
     ksize = _ntuple(kernel_size, nd, "kernel_size")
-    stride = ksize if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _ntuple(
-        stride, nd, "stride")
+    stride = (
+        ksize if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _ntuple(stride, nd, "stride")
+    )
     padding = _ntuple(padding, nd, "padding")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
@@ -290,27 +349,49 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
         x = x.unsqueeze(-2)
         ksize, stride, padding = (1, *ksize), (1, *stride), (0, *padding)
     _pool_check(x, ksize, stride, padding, (1,) * len(ksize), ceil_mode, False)
-    y = _pool_ops.AvgPool2d.apply(x, ksize=ksize, stride=stride, padding=padding, ceil_mode=bool(ceil_mode),
-                                  count_include_pad=bool(count_include_pad), divisor_override=divisor_override)
+    y = _pool_ops.AvgPool2d.apply(
+        x,
+        ksize=ksize,
+        stride=stride,
+        padding=padding,
+        ceil_mode=bool(ceil_mode),
+        count_include_pad=bool(count_include_pad),
+        divisor_override=divisor_override,
+    )
     if nd == 1:
         y = y.squeeze(-2)
     return y.squeeze(0) if unbatched else y
 
 
-def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-               count_include_pad: bool = True) -> Tensor:
+def avg_pool1d(
+    input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False, count_include_pad: bool = True
+) -> Tensor:
     """Average over sliding windows of (N, C, L) input."""
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1)
 
 
-def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+def avg_pool2d(
+    input: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
     """Average over sliding windows of (N, C, H, W) input (stride defaults to kernel_size)."""
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2)
 
 
-def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+def avg_pool3d(
+    input: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
     """Average over sliding windows of (N, C, D, H, W) input."""
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3)
 
@@ -321,7 +402,7 @@ def _adaptive_size(output_size, sp, nd):
     output_size = tuple(output_size)
     if len(output_size) == 1 and nd > 1:
         output_size = output_size * nd
-    return tuple(n if o is None else int(o) for o, n in zip(output_size, sp))
+    return tuple(n if o is None else int(o) for o, n in zip(output_size, sp, strict=False))
 
 
 def _adaptive(input, output_size, nd, name, kind):
@@ -401,8 +482,11 @@ def lp_pool2d(input: Tensor, norm_type: float, kernel_size, stride=None, ceil_mo
 
 # --------------------------------------------------------------------------------------------- padding
 def _index_tensor(idx, like):
-    return Tensor._from(np.asarray(idx, dtype=np.int64)).to(like.device) if like.device.type != "cpu" else \
-        Tensor._from(np.asarray(idx, dtype=np.int64))
+    return (
+        Tensor._from(np.asarray(idx, dtype=np.int64)).to(like.device)
+        if like.device.type != "cpu"
+        else Tensor._from(np.asarray(idx, dtype=np.int64))
+    )
 
 
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
@@ -415,13 +499,15 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
         raise RuntimeError("Padding length must be divisible by 2")
     npairs = len(pad) // 2
     if npairs > input.ndim:
-        raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
-                           f"padding length {len(pad)} and input of dimension {input.ndim}")
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input dimension but got "
+            f"padding length {len(pad)} and input of dimension {input.ndim}"
+        )
     pairs = [(pad[2 * i], pad[2 * i + 1]) for i in range(npairs)]  # pairs[0] is the last dim
     if mode == "constant":
         return _conv_ops.ConstantPadNd.apply(input, pairs=tuple(pairs), value=0 if value is None else value)
     if value is not None and value != 0:
-        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     if mode not in ("reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if input.ndim not in (npairs + 1, npairs + 2) or npairs > 3:
@@ -464,31 +550,45 @@ def _interp_sizes(input, size, scale_factor, nd, recompute_scale_factor):
     if size is not None:
         size = _ntuple(size, nd, "size") if not isinstance(size, (list, tuple)) or len(size) == nd else None
         if size is None:
-            raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input with "
-                             f"spatial dimensions of {list(sp)} and output size of {size}. Please provide input tensor "
-                             "in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.")
+            raise ValueError(
+                f"Input and output must have the same number of spatial dimensions, but got input with "
+                f"spatial dimensions of {list(sp)} and output size of {size}. Please provide input tensor "
+                "in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format."
+            )
         return list(size), [None] * nd
     if scale_factor is None:
         raise ValueError("either size or scale_factor should be defined")
     sf = list(scale_factor) if isinstance(scale_factor, (list, tuple)) else [scale_factor] * nd
-    out = [int(math.floor(float(n) * float(s))) for n, s in zip(sp, sf)]
+    out = [int(math.floor(float(n) * float(s))) for n, s in zip(sp, sf, strict=False)]
     return out, ([None] * nd if recompute_scale_factor else [float(s) for s in sf])
 
 
-def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest", align_corners: bool | None = None,
-                recompute_scale_factor: bool | None = None, antialias: bool = False) -> Tensor:
+def interpolate(
+    input: Tensor,
+    size=None,
+    scale_factor=None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+    recompute_scale_factor: bool | None = None,
+    antialias: bool = False,
+) -> Tensor:
     """Resize the spatial dims of (N, C, *S) input: nearest, linear, bilinear, trilinear (align_corners)."""
     nd = input.ndim - 2
     if nd < 1:
-        raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the input "
-                         f"dimensions")
+        raise ValueError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the input dimensions"
+        )
     if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
-        raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
-                         "bicubic | trilinear")
+        raise ValueError(
+            "align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear"
+        )
     out_size, scales = _interp_sizes(input, size, scale_factor, nd, recompute_scale_factor)
     if mode == "area":
-        return _adaptive(input, tuple(out_size), nd, "adaptive_avg_pool", "avg")[0] if nd <= 2 else \
-            adaptive_avg_pool3d(input, out_size)
+        return (
+            _adaptive(input, tuple(out_size), nd, "adaptive_avg_pool", "avg")[0]
+            if nd <= 2
+            else adaptive_avg_pool3d(input, out_size)
+        )
     y = input
     for i in range(nd):
         dim = 2 + i
@@ -522,9 +622,11 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
             b = y.index_select(dim, _index_tensor(i1, input))
             y = a * (1 - lam_t) + b * lam_t
         else:
-            raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) "
-                                      f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
-                                      f"nearest-exact (got {mode})")
+            raise NotImplementedError(
+                f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) "
+                f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+                f"nearest-exact (got {mode})"
+            )
     return y
 
 
@@ -545,12 +647,15 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """Rearrange (*, C*r*r, H, W) into (*, C, H*r, W*r)."""
     r = int(upscale_factor)
     if input.ndim < 3:
-        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
-                           f"{input.ndim} dimension(s)")
+        raise RuntimeError(
+            f"pixel_shuffle expects input to have at least 3 dimensions, but got input with {input.ndim} dimension(s)"
+        )
     *lead, c, h, w = input.shape
     if c % (r * r):
-        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
-                           f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+        raise RuntimeError(
+            f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+            f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}"
+        )
     n = len(lead)
     y = input.reshape(*lead, c // (r * r), r, r, h, w)
     y = y.permute(*range(n), n, n + 3, n + 1, n + 4, n + 2)
@@ -575,16 +680,22 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
     x = input.unsqueeze(0) if unbatched else input
     k = _ntuple(kernel_size, 2, "kernel_size")
     p = _ntuple(padding, 2, "padding")
-    y = _conv_ops.Im2Col.apply(x, ksize=k, stride=_ntuple(stride, 2, "stride"), pads=tuple((a, a) for a in p),
-                               dilation=_ntuple(dilation, 2, "dilation"))
+    y = _conv_ops.Im2Col.apply(
+        x,
+        ksize=k,
+        stride=_ntuple(stride, 2, "stride"),
+        pads=tuple((a, a) for a in p),
+        dilation=_ntuple(dilation, 2, "dilation"),
+    )
     return y.squeeze(0) if unbatched else y
 
 
 def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Sum sliding local blocks back into a tensor: (N, C * kh * kw, L) -> (N, C, *output_size)."""
     if input.ndim not in (2, 3):
-        raise RuntimeError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported (got "
-                           f"{input.ndim}D)")
+        raise RuntimeError(
+            f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported (got {input.ndim}D)"
+        )
     unbatched = input.ndim == 2
     x = input.unsqueeze(0) if unbatched else input
     k = _ntuple(kernel_size, 2, "kernel_size")
@@ -592,16 +703,21 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
     p = _ntuple(padding, 2, "padding")
     d = _ntuple(dilation, 2, "dilation")
     osz = _ntuple(output_size, 2, "output_size")
-    out = tuple((n + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for n, pp, dd, kk, ss in zip(osz, p, d, k, s))
+    out = tuple((n + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for n, pp, dd, kk, ss in zip(osz, p, d, k, s, strict=False))
     if x.shape[1] % (k[0] * k[1]):
-        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
-                           f"got input.size(1)={x.shape[1]} and kernel_size=({k[0]}, {k[1]})")
+        raise RuntimeError(
+            f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
+            f"got input.size(1)={x.shape[1]} and kernel_size=({k[0]}, {k[1]})"
+        )
     if x.shape[2] != out[0] * out[1]:
-        raise RuntimeError(f"Given output_size=({osz[0]}, {osz[1]}), kernel_size=({k[0]}, {k[1]}), "
-                           f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), stride=({s[0]}, {s[1]}), expected "
-                           f"size of input's dimension 2 to match the calculated number of sliding blocks {out[0]} * "
-                           f"{out[1]} = {out[0] * out[1]}, but got input.size(2)={x.shape[2]}.")
+        raise RuntimeError(
+            f"Given output_size=({osz[0]}, {osz[1]}), kernel_size=({k[0]}, {k[1]}), "
+            f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), stride=({s[0]}, {s[1]}), expected "
+            f"size of input's dimension 2 to match the calculated number of sliding blocks {out[0]} * "
+            f"{out[1]} = {out[0] * out[1]}, but got input.size(2)={x.shape[2]}."
+        )
     C = x.shape[1] // (k[0] * k[1])
-    y = _conv_ops.Col2Im.apply(x, x_shape=(x.shape[0], C, *osz), out=out, ksize=k, stride=s,
-                               pads=tuple((a, a) for a in p), dilation=d)
+    y = _conv_ops.Col2Im.apply(
+        x, x_shape=(x.shape[0], C, *osz), out=out, ksize=k, stride=s, pads=tuple((a, a) for a in p), dilation=d
+    )
     return y.squeeze(0) if unbatched else y

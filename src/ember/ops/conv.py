@@ -21,14 +21,15 @@ from ..backend import array_module
 
 # --------------------------------------------------------------------------------------------- array helpers
 # Layout: columns and buffers keep the batch as the innermost axis, (C, *K, *out, B): every kernel offset then
-# copies (im2col) or adds (col2im) runs of out[-1] * B contiguous values, not runs of out[-1] (benchmarks/bench_conv.py).
+# copies (im2col) or adds (col2im) runs of out[-1] * B contiguous values, not runs of out[-1]
+# (benchmarks/bench_conv.py).
 def _batch_last(xp, x, pads):
     """x (B, C, *S) as a contiguous (C, *padded S, B) array; pads (lo, hi) per dim, negative ones crop."""
     nsp = len(pads)
     src = [slice(None), slice(None)]
     dst = [slice(None)]
     size = []
-    for (lo, hi), n in zip(pads, x.shape[2:]):
+    for (lo, hi), n in zip(pads, x.shape[2:], strict=False):
         a, b = max(-lo, 0), n - max(-hi, 0)  # the part of x that is kept
         src.append(slice(a, b))
         dst.append(slice(max(lo, 0), max(lo, 0) + b - a))
@@ -47,15 +48,20 @@ def im2col(xp, x, ksize, stride, dilation, pads, groups):
     xt = _batch_last(xp, x, pads)
     C, B = xt.shape[0], xt.shape[-1]
     sp = xt.shape[1:-1]
-    out = tuple((n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(sp, ksize, stride, dilation))
+    out = tuple((n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(sp, ksize, stride, dilation, strict=False))
     st = xt.strides
     view = xp.lib.stride_tricks.as_strided(
         xt,
         (C, *ksize, *out, B),
-        (st[0], *(a * d for a, d in zip(st[1:-1], dilation)), *(a * s for a, s in zip(st[1:-1], stride)), st[-1]),
+        (
+            st[0],
+            *(a * d for a, d in zip(st[1:-1], dilation, strict=False)),
+            *(a * s for a, s in zip(st[1:-1], stride, strict=False)),
+            st[-1],
+        ),
     )
     cols = xp.ascontiguousarray(view)  # the one copy: (C, *K, *out, B), contiguous for the GEMM
-    return cols.reshape(groups, -1, math.prod(out) * B), out
+    return cols.reshape(groups, C // groups * math.prod(ksize), math.prod(out) * B), out
 
 
 def col2im(xp, cols, x_shape, ksize, stride, dilation, pads):
@@ -65,22 +71,22 @@ def col2im(xp, cols, x_shape, ksize, stride, dilation, pads):
     nk = len(ksize)
     out = cols.shape[1 + nk : 1 + 2 * nk]
     # the padded buffer must hold every window; pads may be negative (output_padding of a transposed conv)
-    need = [s * (o - 1) + d * (k - 1) + 1 for o, k, s, d in zip(out, ksize, stride, dilation)]
-    size = [max(nd, lo + n + max(hi, 0)) for nd, n, (lo, hi) in zip(need, sp, pads)]
+    need = [s * (o - 1) + d * (k - 1) + 1 for o, k, s, d in zip(out, ksize, stride, dilation, strict=False)]
+    size = [max(nd, lo + n + max(hi, 0)) for nd, n, (lo, hi) in zip(need, sp, pads, strict=False)]
     buf = xp.zeros((C, *size, B), dtype=cols.dtype)
     for offs in itertools.product(*(range(k) for k in ksize)):
         idx = (slice(None),) + tuple(
-            slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offs, dilation, stride, out)
+            slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offs, dilation, stride, out, strict=False)
         )
         buf[idx] += cols[(slice(None), *offs)]
-    crop = (slice(None),) + tuple(slice(lo, lo + n) for (lo, _), n in zip(pads, sp)) + (slice(None),)
+    crop = (slice(None),) + tuple(slice(lo, lo + n) for (lo, _), n in zip(pads, sp, strict=False)) + (slice(None),)
     return xp.ascontiguousarray(xp.moveaxis(buf[crop], -1, 0))
 
 
 def _grad_rows(xp, g, groups):
     """grad (B, O, *out) as (groups, O/groups, L * B): the layout of a GEMM against the columns."""
     O = g.shape[1]
-    return xp.ascontiguousarray(xp.moveaxis(g, 0, -1)).reshape(groups, O // groups, -1)
+    return xp.ascontiguousarray(xp.moveaxis(g, 0, -1)).reshape(groups, O // groups, math.prod(g.shape[2:]) * g.shape[0])
 
 
 def _gemm(xp, a, b):
@@ -93,7 +99,7 @@ def _gemm(xp, a, b):
 def conv_forward(xp, x, w, b, stride, pads, dilation, groups, keep_cols=False):
     O = w.shape[0]
     cols, out = im2col(xp, x, w.shape[2:], stride, dilation, pads, groups)
-    y = _gemm(xp, w.reshape(groups, O // groups, -1), cols).reshape(O, -1)
+    y = _gemm(xp, w.reshape(groups, O // groups, cols.shape[1]), cols).reshape(O, cols.shape[2])
     if b is not None:
         y += b[:, None]
     y = xp.ascontiguousarray(xp.moveaxis(y.reshape(O, *out, x.shape[0]), -1, 0))
@@ -102,7 +108,7 @@ def conv_forward(xp, x, w, b, stride, pads, dilation, groups, keep_cols=False):
 
 def conv_input_grad(xp, g, w, x_shape, stride, pads, dilation, groups):
     O = w.shape[0]
-    wg = w.reshape(groups, O // groups, -1).swapaxes(1, 2)  # (groups, C/g*K, O/g)
+    wg = w.reshape(groups, O // groups, math.prod(w.shape[1:])).swapaxes(1, 2)  # (groups, C/g*K, O/g)
     dcols = _gemm(xp, wg, _grad_rows(xp, g, groups))  # (groups, C/g*K, L*B)
     dcols = dcols.reshape(x_shape[1], *w.shape[2:], *g.shape[2:], x_shape[0])
     return col2im(xp, dcols, x_shape, w.shape[2:], stride, dilation, pads)
@@ -224,14 +230,15 @@ class Im2Col(Op):
         B = x.shape[0]
         cols, out = im2col(xp, x, ksize, stride, dilation, pads, 1)  # (1, C*K, L*B)
         ctx.out = out
-        return xp.ascontiguousarray(cols.reshape(-1, math.prod(out), B).transpose(2, 0, 1))
+        return xp.ascontiguousarray(cols.reshape(cols.shape[1], math.prod(out), B).transpose(2, 0, 1))
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
         ksize, stride, pads, dilation = ctx.params
-        return Col2Im.apply(grad, x_shape=tuple(x.shape), out=ctx.out, ksize=ksize, stride=stride, pads=pads,
-                            dilation=dilation)
+        return Col2Im.apply(
+            grad, x_shape=tuple(x.shape), out=ctx.out, ksize=ksize, stride=stride, pads=pads, dilation=dilation
+        )
 
 
 class Col2Im(Op):
@@ -270,7 +277,7 @@ class ConstantPadNd(Op):
             y = x.copy()
         if any(lo < 0 or hi < 0 for lo, hi in pairs):
             idx = [slice(None)] * (x.ndim - nd)
-            for (lo, hi), n in zip(reversed(pairs), y.shape[x.ndim - nd :]):
+            for (lo, hi), n in zip(reversed(pairs), y.shape[x.ndim - nd :], strict=False):
                 idx.append(slice(-lo if lo < 0 else 0, n + hi if hi < 0 else n))
             y = xp.ascontiguousarray(y[tuple(idx)])
         return y

@@ -25,8 +25,12 @@ def _padded(xp, x, pads, fill):
     """x with (lo, hi) pads on its spatial dims, filled with ``fill``."""
     if not any(lo or hi for lo, hi in pads):
         return x
-    buf = xp.full(x.shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], pads)), fill, dtype=x.dtype)
-    buf[(slice(None), slice(None)) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(x.shape[2:], pads))] = x
+    buf = xp.full(
+        x.shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], pads, strict=False)), fill, dtype=x.dtype
+    )
+    buf[
+        (slice(None), slice(None)) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(x.shape[2:], pads, strict=False))
+    ] = x
     return buf
 
 
@@ -34,7 +38,7 @@ def _pads(sp, out, ksize, stride, padding, dilation):
     """(lo, hi) per dim: lo = padding, hi large enough for the last (ceil_mode) window."""
     return tuple(
         (p, max(s * (o - 1) + d * (k - 1) + 1 - n - p, 0))
-        for n, o, k, s, p, d in zip(sp, out, ksize, stride, padding, dilation)
+        for n, o, k, s, p, d in zip(sp, out, ksize, stride, padding, dilation, strict=False)
     )
 
 
@@ -44,7 +48,9 @@ def _windows(xp, x, out, ksize, stride, dilation):
     return xp.lib.stride_tricks.as_strided(
         x,
         x.shape[:2] + tuple(out) + tuple(ksize),
-        st[:2] + tuple(a * s for a, s in zip(st[2:], stride)) + tuple(a * d for a, d in zip(st[2:], dilation)),
+        st[:2]
+        + tuple(a * s for a, s in zip(st[2:], stride, strict=False))
+        + tuple(a * d for a, d in zip(st[2:], dilation, strict=False)),
     )
 
 
@@ -53,14 +59,14 @@ def _offset_slices(ksize, stride, dilation, out):
     """For each kernel offset (in row-major order), the strided slice of the padded input it reads."""
     for offs in itertools.product(*(range(k) for k in ksize)):
         yield (slice(None), slice(None)) + tuple(
-            slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offs, dilation, stride, out)
+            slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offs, dilation, stride, out, strict=False)
         )
 
 
 def _max_pool(ctx, x, ksize, stride, padding, dilation, ceil_mode, with_indices):
     xp = array_module(x)
     sp = x.shape[2:]
-    out = tuple(pool_out_size(*a, ceil_mode) for a in zip(sp, ksize, stride, padding, dilation))
+    out = tuple(pool_out_size(*a, ceil_mode) for a in zip(sp, ksize, stride, padding, dilation, strict=False))
     pads = _pads(sp, out, ksize, stride, padding, dilation)
     low = -xp.inf if x.dtype.kind in "fc" else xp.iinfo(x.dtype).min
     xpad = _padded(xp, x, pads, low)
@@ -88,7 +94,7 @@ def _max_pool(ctx, x, ksize, stride, padding, dilation, ceil_mode, with_indices)
     # kernel offset -> flat index into the unpadded input (only when asked for: it costs more than the max)
     flat = xp.zeros(arg.shape, dtype=xp.int64)
     rem = arg.astype(xp.int64)
-    for i, (s, p, d, n) in enumerate(zip(stride, padding, dilation, sp)):
+    for i, (s, p, d, n) in enumerate(zip(stride, padding, dilation, sp, strict=False)):
         kd, rem = xp.divmod(rem, math.prod(ksize[i + 1 :]))
         o = xp.arange(out[i], dtype=xp.int64).reshape((-1,) + (1,) * (len(out) - 1 - i))
         flat = flat * n + (o * s - p + kd * d)
@@ -137,15 +143,18 @@ class MaxPoolScatter(Op):
         ctx.arg, ctx.params = arg, params
         sp = x_shape[2:]
         out = grad.shape[2:]
-        overlap = any(s < d * (k - 1) + 1 for k, s, d in zip(ksize, stride, dilation))
-        buf = xp.zeros(x_shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(sp, pads)), dtype=grad.dtype)
+        overlap = any(s < d * (k - 1) + 1 for k, s, d in zip(ksize, stride, dilation, strict=False))
+        buf = xp.zeros(
+            x_shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(sp, pads, strict=False)), dtype=grad.dtype
+        )
         for n, sl in enumerate(_offset_slices(ksize, stride, dilation, out)):
             if overlap:
                 buf[sl] += grad * (arg == n)
             else:  # each input position is in at most one window
                 buf[sl] = grad * (arg == n)
-        return xp.ascontiguousarray(buf[(slice(None), slice(None)) + tuple(slice(lo, lo + n)
-                                                                          for n, (lo, _) in zip(sp, pads))])
+        return xp.ascontiguousarray(
+            buf[(slice(None), slice(None)) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(sp, pads, strict=False))]
+        )
 
     @staticmethod
     def backward(ctx, grad):
@@ -181,12 +190,12 @@ class AdaptiveMaxPool2d(MaxPool2dWithIndices):
     def forward(ctx, x, *, out):
         xp = array_module(x)
         sp = x.shape[2:]
-        if all(n % o == 0 for n, o in zip(sp, out)):
-            k = tuple(n // o for n, o in zip(sp, out))
+        if all(n % o == 0 for n, o in zip(sp, out, strict=False)):
+            k = tuple(n // o for n, o in zip(sp, out, strict=False))
             one = (1,) * len(sp)
             return _max_pool(ctx, x, k, k, (0,) * len(sp), one, False, True)
         # uneven windows: start = floor(i * n / o), end = ceil((i + 1) * n / o); loop over output positions
-        bounds = [[(i * n // o, -((-(i + 1) * n) // o)) for i in range(o)] for n, o in zip(sp, out)]
+        bounds = [[(i * n // o, -((-(i + 1) * n) // o)) for i in range(o)] for n, o in zip(sp, out, strict=False)]
         y = xp.empty(x.shape[:2] + tuple(out), dtype=x.dtype)
         flat = xp.empty(x.shape[:2] + tuple(out), dtype=xp.int64)
         for pos in itertools.product(*(range(o) for o in out)):
@@ -249,7 +258,7 @@ def _avg_divisor(xp, sp, out, ksize, stride, padding, count_include_pad, divisor
     if divisor_override:
         return divisor_override
     div = 1
-    for i, (n, o, k, s, p) in enumerate(zip(sp, out, ksize, stride, padding)):
+    for i, (n, o, k, s, p) in enumerate(zip(sp, out, ksize, stride, padding, strict=False)):
         start = xp.arange(o) * s - p
         end = xp.minimum(start + k, n + p)
         if count_include_pad:
@@ -270,17 +279,25 @@ class AvgPool2d(Op):
         xp = array_module(x)
         sp = x.shape[2:]
         one = (1,) * len(sp)
-        out = tuple(pool_out_size(*a, 1, ceil_mode) for a in zip(sp, ksize, stride, padding))
+        out = tuple(pool_out_size(*a, 1, ceil_mode) for a in zip(sp, ksize, stride, padding, strict=False))
         pads = _pads(sp, out, ksize, stride, padding, one)
         xpad = _padded(xp, x, pads, 0)
         y = xp.zeros(x.shape[:2] + out, dtype=x.dtype)
         for offs in itertools.product(*(range(k) for k in ksize)):
-            y += xpad[(slice(None), slice(None)) + tuple(slice(o, o + s * (n - 1) + 1, s)
-                                                         for o, s, n in zip(offs, stride, out))]
+            y += xpad[
+                (slice(None), slice(None))
+                + tuple(slice(o, o + s * (n - 1) + 1, s) for o, s, n in zip(offs, stride, out, strict=False))
+            ]
         div = _avg_divisor(xp, sp, out, ksize, stride, padding, count_include_pad, divisor_override, x.dtype)
         y /= div
-        ctx.params = dict(ksize=ksize, stride=stride, padding=padding, ceil_mode=ceil_mode,
-                          count_include_pad=count_include_pad, divisor_override=divisor_override)
+        ctx.params = dict(
+            ksize=ksize,
+            stride=stride,
+            padding=padding,
+            ceil_mode=ceil_mode,
+            count_include_pad=count_include_pad,
+            divisor_override=divisor_override,
+        )
         return y
 
     @staticmethod
@@ -297,18 +314,29 @@ class AvgPoolBackward(Op):
     @staticmethod
     def forward(ctx, grad, *, x_shape, ksize, stride, padding, ceil_mode, count_include_pad, divisor_override):
         xp = array_module(grad)
-        ctx.params = dict(ksize=ksize, stride=stride, padding=padding, ceil_mode=ceil_mode,
-                          count_include_pad=count_include_pad, divisor_override=divisor_override)
+        ctx.params = dict(
+            ksize=ksize,
+            stride=stride,
+            padding=padding,
+            ceil_mode=ceil_mode,
+            count_include_pad=count_include_pad,
+            divisor_override=divisor_override,
+        )
         sp = x_shape[2:]
         out = grad.shape[2:]
         pads = _pads(sp, out, ksize, stride, padding, (1,) * len(sp))
         g = grad / _avg_divisor(xp, sp, out, ksize, stride, padding, count_include_pad, divisor_override, grad.dtype)
-        buf = xp.zeros(x_shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(sp, pads)), dtype=grad.dtype)
+        buf = xp.zeros(
+            x_shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(sp, pads, strict=False)), dtype=grad.dtype
+        )
         for offs in itertools.product(*(range(k) for k in ksize)):
-            buf[(slice(None), slice(None)) + tuple(slice(o, o + s * (n - 1) + 1, s)
-                                                   for o, s, n in zip(offs, stride, out))] += g
-        return xp.ascontiguousarray(buf[(slice(None), slice(None)) + tuple(slice(lo, lo + n)
-                                                                          for n, (lo, _) in zip(sp, pads))])
+            buf[
+                (slice(None), slice(None))
+                + tuple(slice(o, o + s * (n - 1) + 1, s) for o, s, n in zip(offs, stride, out, strict=False))
+            ] += g
+        return xp.ascontiguousarray(
+            buf[(slice(None), slice(None)) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(sp, pads, strict=False))]
+        )
 
     @staticmethod
     def backward(ctx, grad):
@@ -327,11 +355,11 @@ def _adaptive_matrix(xp, n, o, dtype):
 
 def _adaptive_avg(xp, x, out):
     sp = x.shape[2:]
-    if all(n % o == 0 for n, o in zip(sp, out)):  # even windows: a reshape and a mean
-        shape = x.shape[:2] + tuple(v for o, n in zip(out, sp) for v in (o, n // o))
+    if all(n % o == 0 for n, o in zip(sp, out, strict=False)):  # even windows: a reshape and a mean
+        shape = x.shape[:2] + tuple(v for o, n in zip(out, sp, strict=False) for v in (o, n // o))
         return x.reshape(shape).mean(axis=tuple(range(3, 2 + 2 * len(sp), 2)))
     y = x
-    for i, (n, o) in enumerate(zip(sp, out)):  # separable: one small matrix product per spatial dim
+    for i, (n, o) in enumerate(zip(sp, out, strict=False)):  # separable: one small matrix product per spatial dim
         m = _adaptive_matrix(xp, n, o, x.dtype)
         y = xp.moveaxis(xp.moveaxis(y, 2 + i, -1) @ m.T, -1, 2 + i)
     return xp.ascontiguousarray(y)
@@ -360,7 +388,7 @@ class AdaptiveAvgPoolBackward(Op):
         out = grad.shape[2:]
         ctx.out = out
         y = grad
-        for i, (n, o) in enumerate(zip(sp, out)):
+        for i, (n, o) in enumerate(zip(sp, out, strict=False)):
             m = _adaptive_matrix(xp, n, o, grad.dtype)
             y = xp.moveaxis(xp.moveaxis(y, 2 + i, -1) @ m, -1, 2 + i)
         return xp.ascontiguousarray(y)

@@ -145,7 +145,8 @@ def _composed(mode, reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh):
             hw = hw + b_hh
         if mode == "lstm":
             a = xw[t] + hw
-            i, f, g, o = a[:, :H].sigmoid(), a[:, H : 2 * H].sigmoid(), a[:, 2 * H : 3 * H].tanh(), a[:, 3 * H :].sigmoid()
+            i, f = a[:, :H].sigmoid(), a[:, H : 2 * H].sigmoid()
+            g, o = a[:, 2 * H : 3 * H].tanh(), a[:, 3 * H :].sigmoid()
             c = f * c + i * g
             h = o * c.tanh()
         elif mode == "gru":
@@ -181,8 +182,20 @@ class RNNLayer(Op):
         if state.enabled:  # create_graph: differentiate a composed recomputation instead
             return _grad_composed(ctx, (x, h0, None, w_ih, w_hh, b_ih, b_hh), (gy, gh))
         xp = array_module(x._data)
-        r = _backward(xp, ctx.mode, ctx.reverse, x._data, w_ih._data, w_hh._data, b_ih is not None, ctx.saved,
-                      ctx.y, _arr(gy), _arr(gh), None)
+        r = _backward(
+            xp,
+            ctx.mode,
+            ctx.reverse,
+            x._data,
+            w_ih._data,
+            w_hh._data,
+            b_ih is not None,
+            ctx.saved,
+            ctx.y,
+            _arr(gy),
+            _arr(gh),
+            None,
+        )
         gx, gh0, _, gw_ih, gw_hh, gb_ih, gb_hh = r
         return _wrap_grads(ctx, (gx, gh0, gw_ih, gw_hh, gb_ih, gb_hh))
 
@@ -206,8 +219,20 @@ class LSTMLayer(Op):
         if state.enabled:
             return _grad_composed(ctx, (x, h0, c0, w_ih, w_hh, b_ih, b_hh), (gy, gh, gc))
         xp = array_module(x._data)
-        r = _backward(xp, "lstm", ctx.reverse, x._data, w_ih._data, w_hh._data, b_ih is not None, ctx.saved,
-                      ctx.y, _arr(gy), _arr(gh), _arr(gc))
+        r = _backward(
+            xp,
+            "lstm",
+            ctx.reverse,
+            x._data,
+            w_ih._data,
+            w_hh._data,
+            b_ih is not None,
+            ctx.saved,
+            ctx.y,
+            _arr(gy),
+            _arr(gh),
+            _arr(gc),
+        )
         return _wrap_grads(ctx, r)
 
 
@@ -218,7 +243,10 @@ def _arr(g):
 def _wrap_grads(ctx, grads):
     from .._tensor import Tensor
 
-    return tuple(Tensor._from(g) if g is not None and need else None for g, need in zip(grads, ctx.needs_input_grad))
+    return tuple(
+        Tensor._from(g) if g is not None and need else None
+        for g, need in zip(grads, ctx.needs_input_grad, strict=False)
+    )
 
 
 def _grad_composed(ctx, inputs, grads):
@@ -228,10 +256,11 @@ def _grad_composed(ctx, inputs, grads):
     mode = "lstm" if c0 is not None else ctx.mode
     outs = _composed(mode, ctx.reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh)
     outs = outs if c0 is not None else outs[:2]
-    pairs = [(o, g) for o, g in zip(outs, grads) if g is not None]
+    pairs = [(o, g) for o, g in zip(outs, grads, strict=False) if g is not None]
     args = [x, h0, w_ih, w_hh, b_ih, b_hh] if c0 is None else [x, h0, c0, w_ih, w_hh, b_ih, b_hh]
-    wanted = [a for a, need in zip(args, ctx.needs_input_grad) if need]
-    res = ember.autograd.grad([o for o, _ in pairs], wanted, [g for _, g in pairs], create_graph=True,
-                              allow_unused=True)
+    wanted = [a for a, need in zip(args, ctx.needs_input_grad, strict=False) if need]
+    res = ember.autograd.grad(
+        [o for o, _ in pairs], wanted, [g for _, g in pairs], create_graph=True, allow_unused=True
+    )
     it = iter(res)
     return tuple(next(it) if need else None for need in ctx.needs_input_grad)

@@ -26,9 +26,20 @@ def _size(shape) -> str:
 class RNNBase(Module):
     """The shared machinery of RNN, GRU and LSTM: parameters named ``weight_ih_l{k}[_reverse]`` etc."""
 
-    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
-                 device=None, dtype=None) -> None:
+    def __init__(
+        self,
+        mode: str,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        device=None,
+        dtype=None,
+    ) -> None:
         super().__init__()
         self.mode = mode
         self.input_size = input_size
@@ -40,8 +51,9 @@ class RNNBase(Module):
         self.bidirectional = bidirectional
         self.proj_size = proj_size
         if not isinstance(dropout, (int, float)) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
-            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an element "
-                             "being zeroed")
+            raise ValueError(
+                "dropout should be a number in range [0, 1] representing the probability of an element being zeroed"
+            )
         if not isinstance(hidden_size, int) or isinstance(hidden_size, bool):
             raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
         if hidden_size <= 0:
@@ -53,9 +65,11 @@ class RNNBase(Module):
         if dropout > 0 and num_layers == 1:
             import warnings
 
-            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
-                          f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
-                          stacklevel=2)
+            warnings.warn(
+                "dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+                stacklevel=2,
+            )
         gate_size = _GATES[mode] * hidden_size
         num_directions = 2 if bidirectional else 1
         self._flat_weights_names = []
@@ -64,14 +78,18 @@ class RNNBase(Module):
             for direction in range(num_directions):
                 layer_input = input_size if layer == 0 else hidden_size * num_directions
                 suffix = "_reverse" if direction == 1 else ""
-                params = [Parameter(ember.empty((gate_size, layer_input), device=device, dtype=dtype)),
-                          Parameter(ember.empty((gate_size, hidden_size), device=device, dtype=dtype))]
+                params = [
+                    Parameter(ember.empty((gate_size, layer_input), device=device, dtype=dtype)),
+                    Parameter(ember.empty((gate_size, hidden_size), device=device, dtype=dtype)),
+                ]
                 names = [f"weight_ih_l{layer}{suffix}", f"weight_hh_l{layer}{suffix}"]
                 if bias:
-                    params += [Parameter(ember.empty(gate_size, device=device, dtype=dtype)),
-                               Parameter(ember.empty(gate_size, device=device, dtype=dtype))]
+                    params += [
+                        Parameter(ember.empty(gate_size, device=device, dtype=dtype)),
+                        Parameter(ember.empty(gate_size, device=device, dtype=dtype)),
+                    ]
                     names += [f"bias_ih_l{layer}{suffix}", f"bias_hh_l{layer}{suffix}"]
-                for name, p in zip(names, params):
+                for name, p in zip(names, params, strict=False):
                     setattr(self, name, p)
                 self._flat_weights_names.extend(names)
                 self._all_weights.append(names)
@@ -175,13 +193,17 @@ class RNNBase(Module):
                 hx, cx = hx
             else:
                 cx = None
-            for i, t in enumerate([hx] + ([cx] if lstm else [])):
+            for t in [hx] + ([cx] if lstm else []):
                 if not batched and t.ndim != 2:
-                    raise RuntimeError(f"For unbatched 2-D input, hx{' and cx' if lstm else ''} should also be 2-D "
-                                       f"but got {t.ndim}-D tensor" + ("s" if lstm else ""))
+                    raise RuntimeError(
+                        f"For unbatched 2-D input, hx{' and cx' if lstm else ''} should also be 2-D "
+                        f"but got {t.ndim}-D tensor" + ("s" if lstm else "")
+                    )
                 if batched and t.ndim != 3:
-                    raise RuntimeError(f"For batched 3-D input, hx{' and cx' if lstm else ''} should also be 3-D "
-                                       f"but got {t.ndim}-D tensor" + ("s" if lstm else ""))
+                    raise RuntimeError(
+                        f"For batched 3-D input, hx{' and cx' if lstm else ''} should also be 3-D "
+                        f"but got {t.ndim}-D tensor" + ("s" if lstm else "")
+                    )
             if not batched:
                 hx = hx.unsqueeze(1)
                 cx = cx.unsqueeze(1) if lstm else None
@@ -204,9 +226,19 @@ class RNN(RNNBase):
     RNN(28, 256)
     """
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
-                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 device=None, dtype=None) -> None:
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        nonlinearity: str = "tanh",
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        device=None,
+        dtype=None,
+    ) -> None:
         if nonlinearity == "tanh":
             mode = "RNN_TANH"
         elif nonlinearity == "relu":
@@ -214,8 +246,18 @@ class RNN(RNNBase):
         else:
             raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
         self.__dict__["nonlinearity"] = nonlinearity  # torch sets it before Module.__init__
-        super().__init__(mode, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-                         device=device, dtype=dtype)
+        super().__init__(
+            mode,
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device=device,
+            dtype=dtype,
+        )
 
 
 class GRU(RNNBase):
@@ -225,11 +267,30 @@ class GRU(RNNBase):
     GRU(28, 128)
     """
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, device=None,
-                 dtype=None) -> None:
-        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-                         device=device, dtype=dtype)
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__(
+            "GRU",
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device=device,
+            dtype=dtype,
+        )
 
 
 class LSTM(RNNBase):
@@ -239,17 +300,37 @@ class LSTM(RNNBase):
     LSTM(28, 64, num_layers=2)
     """
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
-                 device=None, dtype=None) -> None:
-        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-                         proj_size, device=device, dtype=dtype)
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__(
+            "LSTM",
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            proj_size,
+            device=device,
+            dtype=dtype,
+        )
 
 
 # --------------------------------------------------------------------------------------------- cells
 class RNNCellBase(Module):
-    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int, device=None,
-                 dtype=None) -> None:
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int, device=None, dtype=None) -> None:
         super().__init__()
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -296,11 +377,11 @@ class RNNCellBase(Module):
             hx = tuple(h.unsqueeze(0) for h in hx) if isinstance(hx, tuple) else hx.unsqueeze(0)
         for i, h in enumerate(hx if isinstance(hx, tuple) else (hx,)):
             if h.shape[0] != input.shape[0]:
-                raise RuntimeError(f"Input batch size {input.shape[0]} doesn't match hidden{i} batch size "
-                                   f"{h.shape[0]}")
+                raise RuntimeError(f"Input batch size {input.shape[0]} doesn't match hidden{i} batch size {h.shape[0]}")
             if h.shape[1] != self.hidden_size:
-                raise RuntimeError(f"hidden{i} has inconsistent hidden_size: got {h.shape[1]}, expected "
-                                   f"{self.hidden_size}")
+                raise RuntimeError(
+                    f"hidden{i} has inconsistent hidden_size: got {h.shape[1]}, expected {self.hidden_size}"
+                )
         return input, hx, batched
 
     def _proj(self, input, h):
@@ -315,8 +396,9 @@ class RNNCellBase(Module):
 class RNNCell(RNNCellBase):
     """One step of an Elman RNN: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu)."""
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh",
-                 device=None, dtype=None) -> None:
+    def __init__(
+        self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh", device=None, dtype=None
+    ) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
         self.nonlinearity = nonlinearity
 
