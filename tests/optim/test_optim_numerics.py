@@ -171,3 +171,97 @@ def test_parameters_without_grad_are_skipped_like_torch():
         opt.step()
     np.testing.assert_allclose(arrays_of(ep)[0], arrays_of(tp)[0], rtol=1e-6)
     assert sorted(eopt.state_dict()["state"]) == sorted(topt.state_dict()["state"]) == [0]
+
+
+# the blocked fast path (tensors over _EXACT_MAX elements) and non-contiguous parameters
+BIG_CASES = [c for c in CASES if not c[1]] + [("Adam", dict(lr=0.01, amsgrad=True, weight_decay=0.1))]
+
+
+@pytest.fixture
+def torch_one_thread():
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)  # torch's threads spin on a busy machine: 10x slower at this size
+    yield
+    torch.set_num_threads(n)
+
+
+@pytest.mark.parametrize("case", BIG_CASES, ids=case_id)
+def test_large_and_strided_parameters_match_torch(case, torch_one_thread):
+    name, kw = case
+    rng = np.random.default_rng(3)
+    big = rng.standard_normal((257, 256)).astype(np.float32)  # 65,792 elements: blocked, product-first rounding
+    base = rng.standard_normal((6, 8)).astype(np.float32)
+    params = {}
+    for lib in (torch, ember):
+        strided = lib.tensor(base.copy()).t()  # a non-contiguous leaf
+        strided.requires_grad_(True)
+        ps = [lib.tensor(big.copy(), requires_grad=True), strided]
+        params[lib] = (ps, getattr(lib.optim, name)(ps, **kw))
+    for lib, (ps, opt) in params.items():
+        run_steps(lib, opt, ps, 0, 10)
+    for t, e in zip(arrays_of(params[torch][0]), arrays_of(params[ember][0]), strict=True):
+        np.testing.assert_allclose(e, t, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "NAdam", "RAdam", "Adamax", "Adadelta"])
+def test_complex_parameters_match_torch(name):
+    kw = {"lr": 0.1, "momentum": 0.9} if name == "SGD" else {"lr": 0.1}
+    out = []
+    for lib in (torch, ember):
+        q = lib.tensor(np.array([1 + 2j, -0.5 + 0.1j], dtype=np.complex64), requires_grad=True)
+        opt = getattr(lib.optim, name)([q], **kw)
+        for i in range(10):
+            q.grad = lib.tensor(np.array([0.3 - 1j * i, 2 + 0.5j], dtype=np.complex64))
+            opt.step()
+        out.append(q.detach().numpy().copy())
+    np.testing.assert_allclose(out[1], out[0], rtol=1e-5, atol=1e-6)
+
+
+def _train_linear(lib, name, kw, steps=20):
+    """The seeds' loop: weight decay on the weight only, zero_grad / backward / step on an nn.Linear."""
+    rng = np.random.default_rng(5)
+    x = lib.tensor(rng.standard_normal((32, 4)).astype(np.float32))
+    y = lib.tensor(rng.standard_normal((32, 1)).astype(np.float32))
+    net = lib.nn.Linear(4, 1)
+    with lib.no_grad():
+        net.weight.copy_(lib.tensor(rng.standard_normal((1, 4)).astype(np.float32)))
+        net.bias.fill_(0.1)
+    groups = [{"params": net.weight, "weight_decay": 0.01}, {"params": net.bias}]
+    opt = getattr(lib.optim, name)(groups, **kw)
+    losses = []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = ((net(x) - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses, net.weight.detach().numpy().copy()
+
+
+@pytest.mark.parametrize("name, kw", [("SGD", {"lr": 0.03, "momentum": 0.9}), ("Adam", {"lr": 0.01})], ids=str)
+def test_training_an_nn_linear_matches_torch(name, kw):
+    tl, tw = _train_linear(torch, name, kw)
+    el, ew = _train_linear(ember, name, kw)
+    np.testing.assert_allclose(el, tl, rtol=1e-5)
+    np.testing.assert_allclose(ew, tw, rtol=1e-5, atol=1e-6)
+
+
+def test_a_state_dict_saved_by_torch_loads_and_one_saved_by_ember_loads_in_torch(tmp_path):
+    tp = torch.tensor([1.0, 2.0], requires_grad=True)
+    topt = torch.optim.Adam([tp], lr=0.1)
+    tp.grad = torch.tensor([0.5, -0.5])
+    topt.step()
+    torch.save(topt.state_dict(), tmp_path / "t.pt")
+    ep = ember.tensor(tp.detach().numpy(), requires_grad=True)
+    eopt = ember.optim.Adam([ep], lr=0.1)
+    eopt.load_state_dict(ember.load(tmp_path / "t.pt"))
+    for lib, p, opt in ((torch, tp, topt), (ember, ep, eopt)):
+        p.grad = lib.tensor([0.25, 1.0])
+        opt.step()
+    np.testing.assert_array_equal(ep.detach().numpy(), tp.detach().numpy())
+    ember.save(eopt.state_dict(), tmp_path / "e.pt")
+    back = torch.load(tmp_path / "e.pt")
+    assert back["param_groups"] == topt.state_dict()["param_groups"]
+    for k, v in topt.state_dict()["state"][0].items():
+        assert back["state"][0][k].dtype == v.dtype
+        torch.testing.assert_close(back["state"][0][k], v)
