@@ -602,32 +602,30 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                     ("bias", bias)):
         if t is not None and t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+    xp = array_module(x)
     if training:
         n = x.size // c
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
-        mean = x.mean(axis=axes, keepdims=True)
-        d = x - mean
-        var = (d * d).mean(axis=axes, keepdims=True)
+        # statistics accumulated in float64, as precise as torch's (its sums are not plain float32 pairwise)
+        mean64 = x.mean(axis=axes, keepdims=True, dtype=np.float64)
+        var64 = xp.square(x - mean64).mean(axis=axes, keepdims=True)
         if running_mean is not None:
             with no_grad():
                 rm = running_mean._data
-                rm *= 1 - momentum
-                rm += momentum * mean.reshape(c).astype(rm.dtype, copy=False)
+                rm[...] = (1 - momentum) * rm + momentum * mean64.reshape(c)
                 running_mean._bump()
         if running_var is not None:
             with no_grad():
                 rv = running_var._data
-                rv *= 1 - momentum
-                rv += momentum * (var.reshape(c) * (n / (n - 1))).astype(rv.dtype, copy=False)
+                rv[...] = (1 - momentum) * rv + momentum * var64.reshape(c) * (n / (n - 1))
                 running_var._bump()
+        mean = mean64.astype(x.dtype)
+        invstd = (1 / xp.sqrt(var64 + eps)).astype(x.dtype)
     else:
-        mean = running_mean._data.reshape(shape)
-        var = running_var._data.reshape(shape)
-    xp = array_module(x)
-    invstd = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
-    return _ops.NativeBatchNorm.apply(input, weight, bias, mean=mean.astype(x.dtype, copy=False), invstd=invstd,
-                                      axes=axes, training=training)
+        mean = running_mean._data.reshape(shape).astype(x.dtype, copy=False)
+        invstd = (1 / xp.sqrt(running_var._data.reshape(shape).astype(np.float64) + eps)).astype(x.dtype)
+    return _ops.NativeBatchNorm.apply(input, weight, bias, mean=mean, invstd=invstd, axes=axes, training=training)
 
 
 def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ..backend import array_module
@@ -277,37 +278,40 @@ class NativeBatchNorm(Op):
 
     @staticmethod
     def forward(ctx, x, weight, bias, mean, invstd, axes, training):
-        # mean/invstd are given by the caller (batch or running statistics), shaped to broadcast
-        xhat = (x - mean) * invstd
-        ctx.xhat, ctx.invstd, ctx.axes, ctx.training = xhat, invstd, axes, training
-        out = xhat
-        if weight is not None:
-            shape = (1, -1) + (1,) * (x.ndim - 2)
-            out = out * weight.reshape(shape)
-            if bias is not None:
-                out += bias.reshape(shape)
-        elif bias is not None:
-            out = out + bias.reshape((1, -1) + (1,) * (x.ndim - 2))
-        return out.astype(x.dtype, copy=False)
+        # mean/invstd (x's dtype, shaped to broadcast) are the batch's or the running statistics
+        ctx.mean, ctx.invstd, ctx.axes, ctx.training = mean, invstd, axes, training
+        shape = mean.shape
+        # torch: out = x * alpha + beta with alpha = invstd * w, beta = b - mean * alpha (same rounding as torch)
+        alpha = invstd if weight is None else invstd * weight.reshape(shape)
+        beta = -mean * alpha
+        if bias is not None:
+            beta = beta + bias.reshape(shape)
+        out = x * alpha
+        out += beta
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         x, w, b = ctx.inputs[:3]
-        training = ctx.training
         axes = ctx.axes
-        shape = (1, -1) + (1,) * (x.ndim - 2)
-        xhat = _const(ctx.xhat)
+        f64 = D.float64
+        xmu = _const(x._data - ctx.mean)
         invstd = _const(ctx.invstd)
         n = ctx.needs_input_grad
-        gw = (grad * xhat).sum(axes) if n[1] else None
-        gb = grad.sum(axes) if n[2] else None
+        # per-channel sums accumulated in float64 (torch accumulates them more precisely than pairwise float32)
+        sum_g = grad.sum(axes, keepdim=True, dtype=f64).to(grad.dtype)
+        dotp = (grad * xmu).sum(axes, keepdim=True, dtype=f64).to(grad.dtype)
+        gw = (dotp * invstd).reshape(-1) if n[1] else None
+        gb = sum_g.reshape(-1) if n[2] else None
         gx = None
         if n[0]:
-            gxhat = grad * w.reshape(shape) if w is not None else grad
-            if training:  # closed form: d/dx of the normalisation by the batch's own mean and variance
-                gx = (gxhat - gxhat.mean(axes, keepdim=True) - xhat * (gxhat * xhat).mean(axes, keepdim=True)) * invstd
+            scale = invstd if w is None else invstd * w.reshape(invstd.shape)
+            if ctx.training:  # closed form: d/dx of the normalisation by the batch's own mean and variance
+                count = x.numel() // x.shape[1]
+                k = dotp * (invstd * invstd) / count
+                gx = (grad - sum_g / count - xmu * k) * scale
             else:
-                gx = gxhat * invstd
+                gx = grad * scale
         return gx, gw, gb
 
 
