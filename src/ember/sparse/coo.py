@@ -14,7 +14,7 @@ import numpy as np
 from .. import _dtype as D
 from .._layout import sparse_coo
 from .._size import Size
-from .._tensor import Tensor, _suffixes
+from .._tensor import Tensor
 from .._tensor_str import format_sparse_coo
 
 
@@ -23,9 +23,15 @@ class SparseTensor(Tensor):
 
     is_sparse = True
 
+    _leaf = False  # created with requires_grad=True: prints requires_grad=True rather than a grad_fn
+    _fn = "SparseCooTensorWithDimsAndTensorsBackward0"  # the node torch prints for how this tensor was made
+
     @staticmethod
-    def _make(indices: np.ndarray, values: Tensor, size: tuple, coalesced: bool = False) -> SparseTensor:
+    def _make(indices: np.ndarray, values: Tensor, size: tuple, coalesced: bool = False, fn: str | None = None
+              ) -> SparseTensor:
         t = object.__new__(SparseTensor)
+        if fn is not None:
+            t._fn = fn
         t._ind = indices
         t._vals = values
         t._size = tuple(int(s) for s in size)
@@ -104,7 +110,11 @@ class SparseTensor(Tensor):
         return self._vals
 
     def __repr__(self, *, tensor_contents=None) -> str:
-        suffixes = _suffixes(self._vals)
+        suffixes = []
+        if self._leaf:
+            suffixes = ["requires_grad=True"]
+        elif self._vals.requires_grad:
+            suffixes = [f"grad_fn=<{self._fn}>"]
         return format_sparse_coo(self._ind, self._vals._data, self.dtype, self._size, suffixes)
 
     __str__ = __repr__
@@ -122,7 +132,7 @@ class SparseTensor(Tensor):
         summed = vals.new_zeros((nnz,) + tuple(vals.shape[1:])).index_add(0, Tensor._from(inv.astype(np.int64)), vals)
         ind = np.stack(np.unravel_index(uniq, self._size[: self.sparse_dim()])).astype(np.int64) if nnz else \
             np.zeros((self.sparse_dim(), 0), dtype=np.int64)
-        return SparseTensor._make(ind.reshape(self.sparse_dim(), nnz), summed, self._size, True)
+        return SparseTensor._make(ind.reshape(self.sparse_dim(), nnz), summed, self._size, True, "CoalesceBackward0")
 
     def to_dense(self, dtype=None, *, masked_grad=None) -> Tensor:
         """The dense tensor (duplicates summed); differentiable with respect to the values."""
@@ -154,7 +164,7 @@ class SparseTensor(Tensor):
     def t(self) -> SparseTensor:
         if len(self._size) != 2 or self.sparse_dim() != 2:
             raise RuntimeError("t() expects a tensor with <= 2 sparse and 0 dense dimensions")
-        return SparseTensor._make(self._ind[::-1].copy(), self._vals, self._size[::-1], False)
+        return SparseTensor._make(self._ind[::-1].copy(), self._vals, self._size[::-1], False, "TBackward0")
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other):
@@ -169,15 +179,15 @@ class SparseTensor(Tensor):
             return (a.to_dense() * b.to_dense()).to_sparse()
         if isinstance(other, Tensor) and other.ndim:
             raise RuntimeError("mul(sparse, dense) with a non-scalar dense tensor is not supported by ember")
-        return SparseTensor._make(self._ind, self._vals * other, self._size, self._coalesced)
+        return SparseTensor._make(self._ind, self._vals * other, self._size, self._coalesced, "MulBackward0")
 
     __rmul__ = __mul__
 
     def __truediv__(self, other):
-        return SparseTensor._make(self._ind, self._vals / other, self._size, self._coalesced)
+        return SparseTensor._make(self._ind, self._vals / other, self._size, self._coalesced, "DivBackward0")
 
     def __neg__(self):
-        return SparseTensor._make(self._ind, -self._vals, self._size, self._coalesced)
+        return SparseTensor._make(self._ind, -self._vals, self._size, self._coalesced, "NegBackward0")
 
     def __matmul__(self, other):
         return mm(self, other)
@@ -254,7 +264,9 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
     if requires_grad:
         val_t = val_t.detach().requires_grad_(True) if val_t.grad_fn is None and not val_t.requires_grad else val_t
     coalesced = bool(is_coalesced) if is_coalesced is not None else ind.shape[1] <= 1
-    return SparseTensor._make(ind, val_t, size, coalesced)
+    t = SparseTensor._make(ind, val_t, size, coalesced)
+    t._leaf = bool(requires_grad)
+    return t
 
 
 def to_sparse(self: Tensor, sparse_dim: int | None = None, *, layout=None, blocksize=None, dense_dim=None):
@@ -276,7 +288,7 @@ def to_sparse(self: Tensor, sparse_dim: int | None = None, *, layout=None, block
         keep = np.nonzero(np.any(flat != 0, axis=-1))
         ind = np.stack(keep).astype(np.int64)
         vals = self[tuple(Tensor._from(a) for a in keep)]
-    return SparseTensor._make(ind.reshape(sd, -1), vals, tuple(x.shape), True)
+    return SparseTensor._make(ind.reshape(sd, -1), vals, tuple(x.shape), True, "ToSparseBackward0")
 
 
 # ------------------------------------------------------------------------------------------- ops
@@ -296,7 +308,8 @@ def add(input, other, *, alpha=1):
     dt = D._PROMOTE[(input.dtype, ov.dtype)]
     vals = cat([input._vals.to(dt), ov.to(dt)], 0)
     order = np.argsort(_linear(ind, input._size), kind="stable")
-    return SparseTensor._make(ind[:, order], vals[Tensor._from(order.astype(np.int64))], input._size, False)
+    return SparseTensor._make(ind[:, order], vals[Tensor._from(order.astype(np.int64))], input._size, False,
+                              "AddBackward0")
 
 
 def mm(mat1, mat2: Tensor) -> Tensor:
