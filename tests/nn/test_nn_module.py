@@ -379,3 +379,41 @@ def test_lazy_linear_becomes_linear():
     eo = e(to_e(x))
     assert type(e) is enn.Linear and repr(e) == repr(t)
     np.testing.assert_allclose(eo.detach().numpy(), to.detach().numpy(), atol=1e-6)
+
+
+def test_lazy_batchnorm_and_assign_and_keep_vars():
+    t, e = tnn.LazyBatchNorm2d(), enn.LazyBatchNorm2d()
+    assert repr(e) == repr(t)
+    x = torch.randn(4, 3, 2, 2)
+    np.testing.assert_allclose(e(to_e(x)).detach().numpy(), t(x).detach().numpy(), atol=1e-5)
+    assert type(e) is enn.BatchNorm2d and repr(e) == repr(t)
+    assert list(e.state_dict()) == list(t.state_dict())
+    lin = enn.Linear(2, 2)
+    w = lin.weight
+    new = {"weight": ember.ones(2, 2), "bias": ember.zeros(2)}
+    lin.load_state_dict(new, assign=True)
+    assert lin.weight is not w and type(lin.weight) is enn.Parameter and lin.weight.tolist() == [[1.0, 1.0]] * 2
+    kv = lin.state_dict(keep_vars=True)
+    assert kv["weight"] is lin.weight
+    assert lin.state_dict()["weight"] is not lin.weight and not lin.state_dict()["weight"].requires_grad
+
+
+def test_embedding_max_norm_renormalises_rows_like_torch():
+    torch.manual_seed(0)
+    t = tnn.Embedding(6, 3, max_norm=1.0)
+    e = enn.Embedding(6, 3, max_norm=1.0)
+    copy_weights(t, e)
+    idx = [[0, 2], [2, 5]]
+    np.testing.assert_allclose(e(ember.tensor(idx)).detach().numpy(), t(torch.tensor(idx)).detach().numpy(),
+                               atol=1e-6)
+    np.testing.assert_allclose(e.weight.detach().numpy(), t.weight.detach().numpy(), atol=1e-6)
+
+
+def test_forward_hooks_with_kwargs_and_always_call():
+    m = enn.Linear(2, 2)
+    seen = []
+    m.register_forward_pre_hook(lambda mod, args, kwargs: seen.append(sorted(kwargs)), with_kwargs=True)
+    m.register_forward_hook(lambda mod, args, kwargs, out: out + 1, with_kwargs=True)
+    out = m(input=ember.zeros(1, 2))
+    assert seen == [["input"]]
+    np.testing.assert_allclose(out.detach().numpy(), (m.bias + 1).detach().numpy()[None])
