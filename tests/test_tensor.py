@@ -179,7 +179,11 @@ def test_array_protocol():
     assert np.asarray(e, dtype=np.float64).dtype == np.float64
     a[0, 0] = 10
     assert e[0, 0].item() == 10.0  # np.asarray shares memory, as with torch
-    assert np.array(ember.ones(2, requires_grad=True)).tolist() == [1.0, 1.0]
+    with pytest.raises(RuntimeError) as te:
+        np.asarray(torch.ones(2, requires_grad=True))
+    with pytest.raises(RuntimeError) as ee:
+        np.asarray(ember.ones(2, requires_grad=True))
+    assert str(ee.value) == str(te.value)
 
 
 # ------------------------------------------------------------------ clone / contiguous / to / type

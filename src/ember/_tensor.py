@@ -407,9 +407,7 @@ class Tensor:
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        a = self.numpy(force=True) if not self._requires_grad else self._data
-        if type(a) is not _ndarray:
-            a = to_device(a, CPU)
+        a = self.numpy()  # torch: np.asarray of a tensor that requires grad raises, as numpy() does
         if dtype is not None and a.dtype != dtype:
             return a.astype(dtype)
         return a.copy() if copy else a
