@@ -80,10 +80,27 @@ def sincos_ps(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # gave no difference (tests/random/test_fast_paths.py, marked slow, repeats the check). Three times faster.
 
 
-def _fma_u(a, b, c) -> np.ndarray:
-    s = np.multiply(a, b, dtype=np.float64)  # float32 * float32 is exact in float64
+def _fma_u(a: np.ndarray, b64, c) -> np.ndarray:
+    """Return float32 ``a*b + c`` for float32 ``a``; ``b64`` is ``b`` already in float64 (a scalar or array)."""
+    s = a.astype(np.float64)  # then float32 * float32 is exact in float64 (cheaper than a casting multiply)
+    s *= b64
     s += c
     return s.astype(np.float32)
+
+
+def _select(mask: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(where(mask, a, b), where(mask, b, a))`` for float32 arrays, by bit operations.
+
+    ``mask`` is 0 or 0xFFFFFFFF per element (uint32); np.where with a random mask is several times slower.
+    """
+    ab, bb = a.view(np.uint32), b.view(np.uint32)
+    diff = ab ^ bb
+    diff &= mask
+    return (bb ^ diff).view(np.float32), (ab ^ diff).view(np.float32)
+
+
+_LOG_POLY64 = [np.float64(c) for c in _LOG_POLY]
+_U4, _U29 = np.uint32(4), np.uint32(29)
 
 
 def log_ps_u24(x: np.ndarray) -> np.ndarray:
@@ -95,37 +112,41 @@ def log_ps_u24(x: np.ndarray) -> np.ndarray:
     small = m < _SQRTHF
     e -= small
     t = m - f32(1)
-    t += np.where(small, m, f32(0))  # torch: (m - 1) + m below sqrt(1/2)
+    t += m * small  # torch: (m - 1) + m below sqrt(1/2); adding +0.0 elsewhere leaves t (never -0.0) as it is
     z = t * t
-    y = _fma_u(t, _LOG_POLY[0], _LOG_POLY[1])
+    t64 = t.astype(np.float64)
+    y = _fma_u(t, _LOG_POLY64[0], _LOG_POLY[1])
     for c in _LOG_POLY[2:]:
-        y = _fma_u(y, t, c)
+        y = _fma_u(y, t64, c)
     y *= t
-    y = _fma_u(y, z, e * _LOG_Q1)
+    y = _fma_u(y, z.astype(np.float64), e * _LOG_Q1)
     y -= f32(0.5) * z
-    return _fma_u(e, _LOG_Q2, t + y)
+    return _fma_u(e, np.float64(_LOG_Q2), t + y)
 
 
 def sincos_ps_u24(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return :func:`sincos_ps` of ``x = float32(2*pi) * k * 2**-24``, bit for bit, without the midpoint fix-ups."""
     x = np.asarray(x, dtype=np.float32)
     j = (x * _FOPI).astype(np.int32)
-    j = (j + 1) & ~np.int32(1)
+    j += 1
+    j &= -2
     yj = j.astype(np.float32)
-    x = _fma_u(yj, _DP1, x)
-    x = _fma_u(yj, _DP2, x)
-    x = _fma_u(yj, _DP3, x)
+    x = _fma_u(yj, np.float64(_DP1), x)
+    x = _fma_u(yj, np.float64(_DP2), x)
+    x = _fma_u(yj, np.float64(_DP3), x)
     z = x * x
-    c = _fma_u(_fma_u(z, _COS_P[0], _COS_P[1]), z, _COS_P[2])
+    z64 = z.astype(np.float64)
+    c = _fma_u(_fma_u(z, np.float64(_COS_P[0]), _COS_P[1]), z64, _COS_P[2])
     c *= z
-    c = _fma_u(c, z, f32(-0.5) * z)
+    c = _fma_u(c, z64, f32(-0.5) * z)
     c += f32(1)
-    s = _fma_u(_fma_u(z, _SIN_P[0], _SIN_P[1]), z, _SIN_P[2])
+    s = _fma_u(_fma_u(z, np.float64(_SIN_P[0]), _SIN_P[1]), z64, _SIN_P[2])
     s *= z
-    s = _fma_u(s, x, x)
-    swap = (j & 2) != 0
-    sin = np.where(swap, c, s)
-    cos = np.where(swap, s, c)
-    np.negative(sin, out=sin, where=(j & 4) != 0)
-    np.negative(cos, out=cos, where=((j - 2) & 4) == 0)
+    s = _fma_u(s, x.astype(np.float64), x)
+    ju = j.view(np.uint32)
+    swap = (ju >> np.uint32(1)) & np.uint32(1)
+    np.negative(swap, out=swap)  # 1 -> 0xFFFFFFFF
+    sin, cos = _select(swap, c, s)
+    sin.view(np.uint32)[...] ^= (ju & _U4) << _U29  # sign flips as torch's xor of the sign bit
+    cos.view(np.uint32)[...] ^= (((ju - np.uint32(2)) & _U4) ^ _U4) << _U29
     return sin, cos
