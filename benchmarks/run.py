@@ -45,7 +45,7 @@ def per_call(fns, min_time: float = 0.05, repeat: int = 7) -> list[float]:
     gc.disable()
     try:
         for _ in range(repeat):
-            for k, (fn, n) in enumerate(zip(fns, counts)):
+            for k, (fn, n) in enumerate(zip(fns, counts, strict=True)):
                 t0 = time.perf_counter()
                 for _ in range(n):
                     fn()
@@ -70,8 +70,9 @@ def fmt_time(s: float) -> str:
 
 
 def run_file(path: pathlib.Path, filters: list[str], min_time: float) -> list[float]:
-    import ember
     import torch
+
+    import ember
 
     torch.set_num_threads(1)  # torch's intra-op threads only add overhead at these sizes
     mod = load(path)

@@ -117,7 +117,7 @@ def test_run_propagates_the_exit_code(tmp_path):
         prog.write_text(f"import sys\n{code}\n")
         procs.append(subprocess.Popen([sys.executable, "-m", "ember", "run", str(prog)], stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, text=True))
-    for (code, rc), p in zip(EXIT_CASES, procs):
+    for (code, rc), p in zip(EXIT_CASES, procs, strict=True):
         _, err = p.communicate(timeout=120)
         assert p.returncode == rc, (code, err)
         if "boom" in code:

@@ -396,7 +396,9 @@ class Tensor:
         """Return the NumPy array behind this tensor (shares memory)."""
         if not force:
             if self._requires_grad:
-                raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+                raise RuntimeError(
+                    "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+                )
             if type(self._data) is not _ndarray:
                 raise TypeError(
                     f"can't convert {self.device.type}:{self.device.index} device type tensor to numpy. Use "
