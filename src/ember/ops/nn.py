@@ -91,25 +91,33 @@ class NllLoss(Op):
     @staticmethod
     def forward(ctx, logp, target, weight, reduction, ignore_index):
         xp = array_module(logp)
-        # classes on the last axis: (N, C, d1, ...) -> (N, d1, ..., C)
-        lp = xp.moveaxis(logp, 1, -1) if logp.ndim > 2 else logp
-        t = target
+        # classes on the last axis, one row per target: (N, C, d1, ...) -> (N * d1 * ..., C)
+        c = logp.shape[1] if logp.ndim > 1 else logp.shape[0]
+        lp = (xp.moveaxis(logp, 1, -1) if logp.ndim > 2 else logp).reshape(-1, c)
+        t = target.reshape(-1)
         valid = t != ignore_index
-        safe = xp.where(valid, t, 0)
-        c = lp.shape[-1]
-        if valid.any() and (safe.min() < 0 or safe.max() >= c):
-            bad = int(safe[(safe < 0) | (safe >= c)].flat[0])
+        all_valid = bool(valid.all())
+        safe = t if all_valid else xp.where(valid, t, 0)
+        if safe.size and (safe.min() < 0 or safe.max() >= c):
+            bad = int(safe[(safe < 0) | (safe >= c)][0])
             raise IndexError(f"Target {bad} is out of bounds.")
-        w = weight[safe] if weight is not None else xp.ones(safe.shape, dtype=logp.dtype)
-        w = xp.where(valid, w, 0).astype(logp.dtype, copy=False)
-        picked = xp.take_along_axis(lp, safe[..., None], axis=-1)[..., 0] if lp.ndim > 1 else lp[safe]
-        loss = -picked * w
-        ctx.safe, ctx.w, ctx.reduction = safe, w, reduction
+        rows = xp.arange(t.shape[0])
+        if weight is not None:
+            w = weight[safe].astype(logp.dtype, copy=False)
+            if not all_valid:
+                w = w * valid
+        else:
+            w = None if all_valid else valid.astype(logp.dtype)
+        picked = lp[rows, safe]
+        loss = -picked if w is None else -picked * w
+        ctx.safe, ctx.rows, ctx.w, ctx.reduction = safe, rows, w, reduction
         if reduction == "mean":
-            total = w.sum()
+            total = xp.asarray(t.shape[0], dtype=logp.dtype) if w is None else w.sum()
             ctx.total = total
             return (loss.sum() / total).astype(logp.dtype)
-        return _reduce_arr(xp, loss, reduction).astype(logp.dtype, copy=False)
+        if reduction == "none":
+            return loss.reshape(target.shape)
+        return loss.sum().astype(logp.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -117,14 +125,13 @@ class NllLoss(Op):
         xp = array_module(logp._data)
         lp_shape = logp._data.shape
         moved = (lp_shape[0],) + lp_shape[2:] + (lp_shape[1],) if logp.ndim > 2 else lp_shape
-        coef = -ctx.w
+        dtype = logp._data.dtype
+        coef = -ctx.w if ctx.w is not None else xp.full(ctx.rows.shape, -1, dtype=dtype)
         if ctx.reduction == "mean":
             coef = coef / ctx.total
-        onehot = xp.zeros(moved, dtype=logp._data.dtype)
-        if len(moved) > 1:
-            xp.put_along_axis(onehot, ctx.safe[..., None], coef[..., None], axis=-1)
-        else:
-            onehot[ctx.safe] = coef
+        onehot = xp.zeros((ctx.rows.shape[0], moved[-1]), dtype=dtype)
+        onehot[ctx.rows, ctx.safe] = coef
+        onehot = onehot.reshape(moved)
         if logp.ndim > 2:
             onehot = xp.moveaxis(onehot, -1, 1)
         g = grad if ctx.reduction != "none" else (grad.unsqueeze(1) if logp.ndim > 1 else grad)
