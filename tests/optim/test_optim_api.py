@@ -48,6 +48,11 @@ ERRORS = [
     ("radam beta",         lambda lib: lib.optim.RAdam(_params(lib), betas=(-0.1, 0.9))),
     ("lbfgs lr",           lambda lib: lib.optim.LBFGS(_params(lib), lr=-1)),
     ("lbfgs groups",       lambda lib: lib.optim.LBFGS([{"params": _params(lib)[:1]}, {"params": _params(lib)[1:]}])),
+    ("asgd wd",            lambda lib: lib.optim.ASGD(_params(lib), weight_decay=-1)),
+    ("adafactor lr",       lambda lib: lib.optim.Adafactor(_params(lib), lr=-1)),
+    ("adafactor decay",    lambda lib: lib.optim.Adafactor(_params(lib), beta2_decay=0.5)),
+    ("adafactor eps",      lambda lib: lib.optim.Adafactor(_params(lib), eps=(-1.0, 1e-3))),
+    ("adafactor d",        lambda lib: lib.optim.Adafactor(_params(lib), d=0.5)),
     ("non-leaf",           lambda lib: lib.optim.SGD([_params(lib)[0] * 2], lr=0.1)),
     ("not a tensor",       lambda lib: lib.optim.SGD([1.0], lr=0.1)),
     ("set of params",      lambda lib: lib.optim.SGD([{"params": set(_params(lib))}])),
@@ -219,3 +224,13 @@ def test_tensor_lr_is_accepted():
         ps = _params(lib)
         opt = lib.optim.SGD(ps, lr=lib.tensor(0.1))
         run_steps(lib, opt, ps, 0, 2)
+
+
+def test_namespace_matches_torch_optim():
+    missing = {n for n in torch.optim.__all__ if not hasattr(ember.optim, n)}
+    assert missing <= {"swap_in_optimizer_params_and_state"}
+
+
+def test_unimplemented_optimizers_say_so():
+    with pytest.raises(NotImplementedError, match="SparseAdam"):
+        ember.optim.SparseAdam(_params(ember))
