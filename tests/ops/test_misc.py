@@ -186,3 +186,25 @@ def test_inplace_variants_match_torch(name, call):
         outs.append((np.asarray(x).copy(), np.asarray(r).copy()))
     np.testing.assert_allclose(outs[0][0], outs[1][0], rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("expr", [
+    "lib.lerp(a, b, 0.5)", "lib.addcmul(a, a, b)", "lib.addcdiv(a, a, b)", "lib.clamp(a, b)", "lib.where(a > 0, a, b)",
+    "lib.einsum('ij,jk->ik', a, a)", "lib.einsum('ij,jk', a)", "lib.einsum('ijk', a)",
+    "lib.linalg.solve(lib.eye(3).expand(2, 3, 3), lib.ones(4, 3, 1))", "lib.masked_scatter(a, b > 0, b)",
+    "lib.scatter_reduce(a, 0, lib.tensor([[0, 1, 9, 0]]), a, 'sum')", "lib.index_fill(a, 0, lib.tensor([7]), 1.0)",
+    "lib.repeat_interleave(a, lib.tensor([1, 2]), 0)", "lib.hypot(a, b)", "lib.fmax(a, b)", "lib.cross(a, b)",
+])
+def test_bad_shapes_raise_torchs_error(expr):
+    from harness_ops import first_sentence
+
+    import ember
+
+    errs = []
+    for lib in (torch, ember):
+        a, b = lib.ones(3, 4), lib.ones(5)
+        with pytest.raises(Exception) as e:
+            eval(expr, {"lib": lib, "a": a, "b": b})
+        errs.append(e.value)
+    assert type(errs[1]) is type(errs[0]), f"ember: {errs[1]!r}, torch: {errs[0]!r}"
+    assert first_sentence(str(errs[1])) == first_sentence(str(errs[0]))

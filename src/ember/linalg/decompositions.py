@@ -158,7 +158,9 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
             "linalg.solve: Incompatible shapes of A and B for the equation AX = B "
             f"({A.shape[-2]}x{A.shape[-1]} and {Bm.shape[-2]}x{Bm.shape[-1]})"
         )
-    batch = tuple(np.broadcast_shapes(tuple(A.shape[:-2]), tuple(Bm.shape[:-2])))
+    from ..ops.pointwise import check_broadcast
+
+    batch = check_broadcast(Bm.shape[:-2], A.shape[:-2])
     A2 = A.expand(batch + tuple(A.shape[-2:])) if tuple(A.shape[:-2]) != batch else A
     B2 = Bm.expand(batch + tuple(Bm.shape[-2:])) if tuple(Bm.shape[:-2]) != batch else Bm
     X = LinalgSolve.apply(A2, B2)
@@ -540,7 +542,9 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1, out=None) -> Tensor:
     """Cross product of 3-vectors along ``dim`` (broadcasting the other dims)."""
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    shape = tuple(np.broadcast_shapes(tuple(input.shape), tuple(other.shape)))
+    from ..ops.pointwise import check_broadcast
+
+    shape = check_broadcast(input.shape, other.shape)
     d = wrap_dim(dim, len(shape))
     a, b = input.expand(shape), other.expand(shape)
     if a.shape[d] != 3 or b.shape[d] != 3:

@@ -261,7 +261,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Ten
         if reps.size == 1:
             reps = np.full(n, int(reps[0]))
         elif reps.size != n:
-            raise RuntimeError("repeats must have the same size as input along dim")
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+                               f"{reps.size} and input.size({d}) = {n}")
     else:
         reps = np.full(n, int(repeats))
     if (reps < 0).any():
@@ -364,11 +365,31 @@ def einsum(equation: str, *operands) -> Tensor:
     if "->" not in eq:
         letters = eq.replace(",", "")
         eq += "->" + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    _check_einsum(eq, operands)
     dt = operands[0].dtype
     for o in operands[1:]:
         if o.dtype is not dt:
             raise RuntimeError(f"expected scalar type {D.dtype_name_cap(dt)} but found {D.dtype_name_cap(o.dtype)}")
     return Einsum.apply(*operands, eq=eq)
+
+
+def _check_einsum(eq, operands):
+    subs = eq.split("->")[0].split(",")
+    if len(subs) > len(operands):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+    if len(subs) < len(operands):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    seen = {}
+    for k, (sub, op) in enumerate(zip(subs, operands, strict=True)):
+        if len(sub) != op.ndim:
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(sub)}) does not match the "
+                               f"number of dimensions ({op.ndim}) for operand {k} and no ellipsis was given")
+        for c, n in zip(sub, op.shape, strict=True):
+            if c in seen and seen[c] != n and 1 not in (seen[c], n):
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which does not broadcast "
+                                   f"with previously seen size {seen[c]}")
+            if c not in seen or seen[c] == 1:
+                seen[c] = n
 
 
 def _expand_ellipsis(eq, xs):
@@ -431,7 +452,11 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out=None) -> 
     from .. import linalg
 
     if dim is None:
-        shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
+        if input.ndim != other.ndim:
+            raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+        from .pointwise import check_broadcast
+
+        shape = check_broadcast(input.shape, other.shape)
         dim = next((i for i, s in enumerate(shape) if s == 3), -1)
     return linalg.cross(input, other, dim=dim)
 
@@ -455,7 +480,11 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
     if input.ndim == 0:
         return input.masked_fill(Tensor._from(np.array(True)), value)
     mask = np.zeros(input.shape[d], dtype=bool)
-    mask[index._data.reshape(-1)] = True
+    ix = index._data.reshape(-1)
+    bad = ix[(ix >= input.shape[d]) | (ix < -input.shape[d])]
+    if bad.size:
+        raise IndexError(f"index {int(bad[0])} is out of bounds for dimension {d} with size {input.shape[d]}")
+    mask[ix] = True
     shape = [1] * input.ndim
     shape[d] = input.shape[d]
     return input.masked_fill(Tensor._from(mask.reshape(shape)), value)
@@ -471,7 +500,9 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
 
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     """Copy of ``input`` with the elements where ``mask`` holds taken, in order, from ``source``."""
-    m = mask.expand(np.broadcast_shapes(tuple(mask.shape), tuple(input.shape)))
+    from .pointwise import check_broadcast
+
+    m = mask.expand(check_broadcast(mask.shape, input.shape))
     x = input.expand(m.shape)
     k = int(m._data.sum())
     if source.numel() < k:
@@ -555,6 +586,11 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     """Reduce ``src`` into a copy of ``input`` at ``index`` along ``dim`` with sum/prod/mean/amax/amin."""
     if reduce not in ("sum", "prod", "mean", "amax", "amin"):
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    d = wrap_dim(dim, input.ndim)
+    ix = index._data
+    if ix.size and (ix.max() >= input.shape[d] or ix.min() < -input.shape[d]):
+        bad = int(ix.max()) if ix.max() >= input.shape[d] else int(ix.min())
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {input.shape[d]}")
     return ScatterReduce.apply(input, index, src, dim=wrap_dim(dim, input.ndim), reduce=reduce,
                                include_self=include_self)
 

@@ -136,6 +136,7 @@ def clamp(input, min=None, max=None, *, out=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
+        check_broadcast(input.shape, _shape(min), _shape(max))
         dt = input.dtype
         for b in (min, max):
             if isinstance(b, Tensor):
@@ -195,6 +196,7 @@ def where(condition, input=None, other=None, *, out=None):
                                f"{D.dtype_name_cap(condition.dtype)}")
     from ._binary import result_dtype
 
+    check_broadcast(condition.shape, _shape(input), _shape(other))
     if isinstance(input, Tensor):
         dt = result_dtype(input, other)
     elif isinstance(other, Tensor):
@@ -208,6 +210,23 @@ def where(condition, input=None, other=None, *, out=None):
     if not isinstance(b, Tensor):
         b = Tensor._from(np.asarray(b, dtype=dt.np))
     return Where.apply(condition, a, b)
+
+
+def check_broadcast(*shapes) -> tuple:
+    """The broadcast shape of ``shapes``; torch's error (naming the first pair that fails) when there is none."""
+    from .._errors import broadcast_mismatch
+
+    out = tuple(shapes[0])
+    for sh in shapes[1:]:
+        try:
+            out = np.broadcast_shapes(out, tuple(sh))
+        except ValueError:
+            raise broadcast_mismatch(out, tuple(sh)) from None
+    return out
+
+
+def _shape(v):
+    return tuple(v.shape) if isinstance(v, Tensor) else ()
 
 
 def _not_implemented(kernel, t):
@@ -246,6 +265,7 @@ def lerp(input: Tensor, end: Tensor, weight, *, out=None) -> Tensor:
                                input)
     if end.dtype is not input.dtype:
         raise RuntimeError(f"expected dtype {_dt_str(input.dtype)} for `end` but got dtype {_dt_str(end.dtype)}")
+    check_broadcast(input.shape, end.shape, _shape(weight))
     if isinstance(weight, Tensor):
         if weight.dtype is not input.dtype:
             raise RuntimeError(f"expected dtype {_dt_str(input.dtype)} for `weight` but got dtype "
@@ -309,6 +329,7 @@ def _promote3(a, b, c):
 
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out=None) -> Tensor:
     """input + value * tensor1 * tensor2, broadcasting all three."""
+    check_broadcast(input.shape, tensor1.shape, tensor2.shape)
     x, t1, t2 = _promote3(input, tensor1, tensor2)
     if x.dtype._cat < 2:
         value = int(value)  # torch: the scalar is converted to the integer type first
@@ -325,6 +346,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out=Non
             "tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: "
             "(input + value * tensor1 / tensor2), for all dtypes."
         )
+    check_broadcast(input.shape, tensor1.shape, tensor2.shape)
     x, t1, t2 = _promote3(input, tensor1, tensor2)
     return _maybe_out(Addcdiv.apply(x, t1, t2, value=value), out)
 
