@@ -731,11 +731,11 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
         raise IndexError("index out of range in self")
     if max_norm is not None:
         with no_grad():
-            rows = np.unique(idx)
+            xp = array_module(idx)
+            rows = xp.unique(idx)
             w = weight._data
-            norms = np.linalg.norm(w[rows], ord=norm_type, axis=1) if norm_type != 2 else \
-                np.sqrt((w[rows] ** 2).sum(1))
-            scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
+            norms = (xp.abs(w[rows]) ** norm_type).sum(1) ** (1.0 / norm_type)
+            scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
             w[rows] *= scale[:, None]
             weight._bump()
     return _ops.Embedding.apply(weight, indices=idx, padding_idx=padding_idx)
@@ -790,9 +790,10 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         raise RuntimeError("Class values must be non-negative.")
     if idx.size and idx.max() >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
-    out = np.zeros(idx.shape + (num_classes,), dtype=np.int64)
-    np.put_along_axis(out, idx[..., None], 1, axis=-1)
-    return Tensor._from(out)
+    xp = array_module(idx)
+    out = xp.zeros((idx.size, num_classes), dtype=np.int64)
+    out[xp.arange(idx.size), idx.reshape(-1)] = 1
+    return Tensor._from(out.reshape(idx.shape + (num_classes,)))
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:

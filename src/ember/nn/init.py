@@ -13,6 +13,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
+from ..backend import array_module
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_", "dirac_",
@@ -146,7 +147,7 @@ def eye_(tensor: Tensor) -> Tensor:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with no_grad():
         n, m = tensor.shape
-        tensor._data[...] = np.eye(n, m, dtype=tensor._data.dtype)
+        tensor._data[...] = array_module(tensor._data).eye(n, m, dtype=tensor._data.dtype)
         tensor._bump()
     return tensor
 
@@ -224,8 +225,9 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
     a = flat._data
     if rows < cols:
         a = a.T
-    q, r = np.linalg.qr(a)
-    q = q * np.sign(np.diag(r))
+    xp = array_module(a)
+    q, r = xp.linalg.qr(a)
+    q = q * xp.sign(xp.diag(r))
     if rows < cols:
         q = q.T
     with no_grad():
@@ -246,7 +248,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) 
         tensor.normal_(0, std, generator=generator)
         for col in range(cols):
             zero_idx = ember.randperm(rows, generator=generator)[:num_zeros]
-            tensor._data[zero_idx._data, col] = 0
+            tensor._data[zero_idx.to(tensor.device)._data, col] = 0
         tensor._bump()
     return tensor
 

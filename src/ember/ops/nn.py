@@ -551,7 +551,12 @@ class _EmbeddingGrad(Op):
     def forward(ctx, g, rows, idx, xp):
         ctx.idx = idx
         out = xp.zeros((rows, g.shape[1]), dtype=g.dtype)
-        xp.add.at(out, idx, g) if xp is np else out.scatter_add(idx, g)
+        if xp is np:
+            np.add.at(out, idx, g)
+        else:  # CuPy
+            import cupyx
+
+            cupyx.scatter_add(out, idx, g)
         return out
 
     @staticmethod

@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-import numpy as np
-
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
+from ...backend import array_module
 
 __all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm"]
 
@@ -29,15 +28,19 @@ def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = F
     norm_type = float(norm_type)
     if not tensors:
         return ember.tensor(0.0)
+    xp = array_module(tensors[0]._data)
     dtype = tensors[0]._data.dtype
     if norm_type == math.inf:
-        total = max(float(np.abs(t._data).max()) if t.numel() else 0.0 for t in tensors)
+        total = max(float(xp.abs(t._data).max()) if t.numel() else 0.0 for t in tensors)
+    elif norm_type == 2:
+        # torch: the norm of the per-tensor norms, each computed in the tensors' dtype
+        norms = xp.stack([xp.sqrt(xp.dot(t._data.ravel(), t._data.ravel())) for t in tensors])
+        total = xp.sqrt(xp.dot(norms, norms))
     else:
-        norms = [np.linalg.norm(t._data.ravel().astype(dtype, copy=False), ord=norm_type) if norm_type != 2
-                 else np.sqrt(np.dot(t._data.ravel(), t._data.ravel())) for t in tensors]
-        total = np.linalg.norm(np.asarray(norms, dtype=dtype), ord=norm_type) if norm_type != 2 else \
-            np.sqrt(np.dot(np.asarray(norms, dtype=dtype), np.asarray(norms, dtype=dtype)))
-    total_t = Tensor._from(np.asarray(total, dtype=dtype))
+        norms = xp.stack([(xp.abs(t._data) ** norm_type).sum() ** (1.0 / norm_type) for t in tensors])
+        total = (xp.abs(norms) ** norm_type).sum() ** (1.0 / norm_type)
+    total = xp.asarray(total, dtype=dtype)
+    total_t = Tensor._from(total)
     if error_if_nonfinite and not math.isfinite(float(total)):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so "
                            "it cannot be clipped. To disable this error and scale the gradients by the non-finite "
@@ -59,7 +62,7 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float, norm
     coef = min(coef, 1.0)
     with no_grad():
         for g in grads:
-            g._data *= np.asarray(coef, dtype=g._data.dtype)
+            g._data *= g._data.dtype.type(coef)
             g._bump()
     return total
 
@@ -72,5 +75,5 @@ def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float, f
     v = float(clip_value)
     with no_grad():
         for g in _grads(parameters):
-            np.clip(g._data, -v, v, out=g._data)
+            array_module(g._data).clip(g._data, -v, v, out=g._data)
             g._bump()
