@@ -165,6 +165,7 @@ class Row:
     grad_samples: Callable[[str], Iterable[Sample]] | None = None  # default: samples(GRAD_DTYPE)
     check_signbit: bool = True
     grad_edges: bool = False
+    alias: bool = False  # the output is a view of input 0 where torch's is (checked after changing the input)
     id: str = ""
 
     def __post_init__(self):
@@ -265,13 +266,15 @@ def _param(row, dtype, sample, idx, seen, kind):
     return pytest.param(row, dtype, sample, id=cid.replace(" ", "_"), marks=marks)
 
 
-def forward_cases(rows: list[Row]):
+def forward_cases(rows: list[Row], dtypes: tuple | None = None):
     seen: dict = {}
     out = []
     for row in rows:
         if row.samples is None:
             continue
         for dtype in row.dtypes:
+            if dtypes is not None and dtype not in dtypes:
+                continue
             for i, s in enumerate(row.samples(dtype)):
                 out.append(_param(row, dtype, s, i, seen, "forward"))
     return out

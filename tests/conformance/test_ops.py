@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from harness import (
     assert_like_torch,
+    convert,
     error_cases,
     first_sentence,
     forward_cases,
@@ -63,6 +64,8 @@ def test_grads_match_torch(row, dtype, sample, request):
     _, touts, want = r
     _, eouts, got = _grads(ember, row, sample, key)
     assert len(eouts) == len(touts), "number of differentiable outputs differs"
+    names = [type(o.grad_fn).__name__ for o in eouts], [type(o.grad_fn).__name__ for o in touts]
+    assert names[0] == names[1], f"grad_fn {names[0]} != torch's {names[1]}"
     for i, (g, w) in enumerate(zip(got, want, strict=True)):
         if w is None:
             assert g is None or not g.abs().sum().item(), f"grad[{i}]: torch gives None"
@@ -111,8 +114,6 @@ def _raised(lib, row, err):
 
 
 def row_convert(lib, v):
-    from harness import convert
-
     return convert(lib, v)
 
 
@@ -130,3 +131,19 @@ def test_errors_match_torch(row, err):
         assert err.match in str(e), f"ember's message {str(e)!r} lacks {err.match!r}"
     else:
         assert first_sentence(str(e)) == first_sentence(str(t))
+
+
+@pytest.mark.parametrize("row, dtype, sample", forward_cases([r for r in ROWS if r.alias], dtypes=("float32",)))
+def test_views_share_memory_like_torch(row, dtype, sample):
+    """After an in-place change of the input, a view shows it and a copy does not, as in torch."""
+    outs = []
+    for lib in (torch, ember):
+        args = [convert(lib, a) for a in sample.args]
+        kwargs = {k: convert(lib, v) for k, v in sample.kwargs.items()}
+        try:
+            out = row.call_with(lib, args, kwargs)
+        except Exception:  # noqa: BLE001 - refusals are test_forward_matches_torch's business
+            return
+        args[0].mul_(-3).add_(1)
+        outs.append(out)
+    assert_like_torch(outs[1], outs[0])

@@ -107,7 +107,7 @@ class Div(Binary):
 class DivMode(Binary):
     """out = a / b rounded toward zero ("trunc") or down ("floor"); integer inputs stay integer."""
 
-    grad_fn = "DivBackward1"
+    grad_fn = "DivBackward2"
 
     @staticmethod
     def forward(ctx, a, b, rounding_mode):
@@ -154,7 +154,7 @@ def _remainder_float(xp, a, b):
 class Remainder(Binary):
     """out = a - floor(a / b) * b (Python's sign convention, like NumPy's mod)."""
 
-    grad_fn = "RemainderBackward0"
+    grad_fn = "RemainderBackward1"  # torch: ...Backward0 is the node for a scalar divisor
 
     @staticmethod
     def forward(ctx, a, b):
@@ -178,7 +178,7 @@ class Remainder(Binary):
 class Fmod(Binary):
     """out = a - trunc(a / b) * b (C's sign convention)."""
 
-    grad_fn = "FmodBackward0"
+    grad_fn = "FmodBackward1"  # torch: ...Backward0 is the node for a scalar divisor
 
     @staticmethod
     def forward(ctx, a, b):
@@ -240,6 +240,18 @@ class Pow(Binary):
                 gb = grad * out * float(np.log(a)) if a > 0 else grad * out * float("nan") if a < 0 else \
                     (grad * out * 0).masked_fill(b < 0, float("-inf"))
         return ga, gb
+
+
+class RemainderScalar(Remainder):
+    grad_fn = "RemainderBackward0"
+
+
+class FmodScalar(Fmod):
+    grad_fn = "FmodBackward0"
+
+
+class DivScalarBase(Div):  # torch: scalar / tensor is computed as reciprocal(tensor) * scalar
+    grad_fn = "MulBackward0"
 
 
 class PowScalar(Pow):
@@ -373,11 +385,11 @@ def remainder(input, other, *, out=None):
         from .creation import scalar_tensor_like
 
         input = scalar_tensor_like(input, other)
-    return _out(Remainder.apply(input, other), out)
+    return _out((Remainder if isinstance(other, Tensor) else RemainderScalar).apply(input, other), out)
 
 
 def fmod(input, other, *, out=None):
-    return _out(Fmod.apply(input, other), out)
+    return _out((Fmod if isinstance(other, Tensor) else FmodScalar).apply(input, other), out)
 
 
 def pow(input, exponent, *, out=None):
@@ -442,7 +454,7 @@ def _rmul(self, other):
 def _rtruediv(self, other):
     from .creation import scalar_tensor_like
 
-    return Div.apply(scalar_tensor_like(other, self), self)
+    return DivScalarBase.apply(scalar_tensor_like(other, self), self)
 
 
 def _rfloordiv(self, other):

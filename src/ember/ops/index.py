@@ -177,13 +177,31 @@ def getitem(self, index):
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
                          "C++ to convert a 0-dim tensor to a number")
     idx, basic = _convert_index(index, x)
-    from .shape import Select, Slice
-
     if basic:
-        if len(idx) == 1 and isinstance(idx[0], int):
-            return Select.apply(self, index=idx)
-        return Slice.apply(self, index=idx)
+        return _basic_node(index, idx, x.shape).apply(self, index=idx)
     return Index.apply(self, index=idx)
+
+
+def _basic_node(index, idx, shape):
+    """The view op torch records last for a basic index (it applies select/slice/unsqueeze dim by dim)."""
+    from .shape import AliasView, Select, Slice, SliceUnsqueeze
+
+    if isinstance(index, slice):
+        return Slice
+    last, dim = AliasView, 0
+    for i in idx:
+        if i is Ellipsis:
+            dim += len(shape) - builtins.sum(1 for j in idx if j is not None and j is not Ellipsis)
+        elif i is None:
+            last = SliceUnsqueeze
+        elif isinstance(i, int):
+            last, dim = Select, dim + 1
+        else:
+            start, stop, step = i.indices(shape[dim])
+            if not (start == 0 and stop == shape[dim] and step == 1):  # torch skips a full slice
+                last = Slice
+            dim += 1
+    return last
 
 
 class IndexPut(Op):
@@ -226,7 +244,8 @@ def setitem(self, index, value):
             value = Tensor._from(np.asarray(value, dtype=x.dtype))
         elif value.dtype is not self.dtype:
             value = value.to(self.dtype)
-        return assign(self, CopySlices.apply(snapshot(self), value, index=idx, accumulate=False))
+        cls = CopySlices if basic else IndexPut  # torch: an advanced index writes with index_put_
+        return assign(self, cls.apply(snapshot(self), value, index=idx, accumulate=False))
     if isinstance(value, Tensor):
         v = value._data
         if v.dtype != x.dtype:
@@ -406,7 +425,11 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         if src.dtype is not input.dtype:
             raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype")
         return Scatter.apply(input, index, src, dim=d, reduce=reduce)
-    return Scatter.apply(input, index, src, dim=d, reduce=reduce)
+    return ScatterValue.apply(input, index, src, dim=d, reduce=reduce)
+
+
+class ScatterValue(Scatter):
+    grad_fn = "ScatterBackward1"
 
 
 def scatter_add(input, dim, index, src):
@@ -501,12 +524,24 @@ def masked_fill(input, mask, value):
         )
     if isinstance(value, float) and input.dtype._cat < 2 and not value.is_integer():
         pass
-    return MaskedFill.apply(input, mask, value)
+    return (MaskedFillTensor if isinstance(value, Tensor) else MaskedFill).apply(input, mask, value)
+
+
+class MaskedFillTensor(MaskedFill):
+    grad_fn = "MaskedFillBackward1"
+
+
+class MaskedSelect(Index):
+    grad_fn = "MaskedSelectBackward0"
+
+
+class Take(Index):
+    grad_fn = "TakeBackward0"
 
 
 def masked_select(input, mask):
     shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
-    return Index.apply(input.expand(shape), index=(np.broadcast_to(mask._data, shape),))
+    return MaskedSelect.apply(input.expand(shape), index=(np.broadcast_to(mask._data, shape),))
 
 
 def nonzero(input, *, out=None, as_tuple=False):
@@ -531,7 +566,7 @@ def take(input, index):
     if ix.size and (ix.max() >= n or ix.min() < -n):
         bad = int(ix.max()) if ix.max() >= n else int(ix.min())
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-    return Index.apply(flat, index=(index._data,))
+    return Take.apply(flat, index=(index._data,))
 
 
 def take_along_dim(input, indices, dim=None):

@@ -111,6 +111,14 @@ class Matmul(Op):
         return ga, gb
 
 
+class MatmulSqueeze(Matmul):  # torch's node for 1-d @ 2-d
+    grad_fn = "SqueezeBackward4"
+
+
+class MatmulClone(Matmul):  # torch's node for 2-d @ batched
+    grad_fn = "CloneBackward0"
+
+
 def _shape_err(a, b):
     sa = "x".join(map(str, a.shape))
     sb = "x".join(map(str, b.shape))
@@ -210,7 +218,7 @@ def matmul(input, other, *, out=None):
                 f"mat1 and mat2 shapes cannot be multiplied (1x{input._data.shape[0]} and "
                 f"{other._data.shape[0]}x{other._data.shape[1]})"
             )
-        return _maybe_out(Matmul.apply(input, other), out)
+        return _maybe_out(MatmulSqueeze.apply(input, other), out)
     ka = input._data.shape[-1]
     kb = other._data.shape[-2] if db >= 2 else other._data.shape[0]
     if ka != kb:
@@ -229,7 +237,7 @@ def matmul(input, other, *, out=None):
         from .._errors import broadcast_mismatch
 
         raise broadcast_mismatch(input._data.shape[:-2], other._data.shape[:-2]) from None
-    return _maybe_out(Matmul.apply(input, other), out)
+    return _maybe_out((MatmulClone if da == 2 else Matmul).apply(input, other), out)
 
 
 def outer(input, vec2):

@@ -112,7 +112,7 @@ class Transpose(Op):
     @staticmethod
     def forward(ctx, x, d0, d1):
         ctx.d0, ctx.d1 = d0, d1
-        return x.swapaxes(d0, d1)
+        return x.swapaxes(d0, d1) if x.ndim else x.view()
 
     @staticmethod
     def backward(ctx, grad):
@@ -126,10 +126,7 @@ class T(Transpose):
 def transpose(input, dim0, dim1):
     """Swap two dimensions (a view)."""
     n = input.ndim
-    d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
-    if n == 0:  # torch: a 0-d tensor transposes to a view of itself
-        return View.apply(input, shape=())
-    return Transpose.apply(input, d0=d0, d1=d1)
+    return Transpose.apply(input, d0=wrap_dim(dim0, n), d1=wrap_dim(dim1, n))
 
 
 swapaxes = swapdims = transpose
@@ -140,7 +137,7 @@ def t(input):
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     if input.ndim < 2:
-        return T.apply(input, d0=0, d1=0) if input.ndim == 1 else View.apply(input, shape=())
+        return T.apply(input, d0=0, d1=0)
     return T.apply(input, d0=0, d1=1)
 
 
@@ -260,7 +257,12 @@ def squeeze(input, dim=None):
     if dim is None:
         return Squeeze.apply(input, dims=tuple(i for i, s in enumerate(shape) if s == 1))
     dims = wrap_dims(dim, input.ndim)
-    return SqueezeDim.apply(input, dims=tuple(d for d in dims if shape[d] == 1))
+    cls = SqueezeDims if isinstance(dim, (tuple, list)) else SqueezeDim
+    return cls.apply(input, dims=tuple(d for d in dims if shape[d] == 1))
+
+
+class SqueezeDims(Squeeze):
+    grad_fn = "SqueezeBackward2"
 
 
 class Unsqueeze(Op):
@@ -322,7 +324,10 @@ class Slice(Op):
     def forward(ctx, x, index):
         ctx.in_shape = x.shape
         ctx.index = index
-        return x[index]
+        out = x[index]
+        if type(out) is not type(x):  # all-int index: NumPy gives a scalar, torch a 0-d view
+            out = x[index + (Ellipsis,)]
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -337,6 +342,22 @@ class Select(Slice):
 
 class AliasView(Slice):
     grad_fn = "AliasBackward0"
+
+
+class SliceUnsqueeze(Slice):  # x[None]
+    grad_fn = "UnsqueezeBackward0"
+
+
+class SplitSlice(Slice):
+    grad_fn = "SplitBackward0"
+
+
+class SplitWithSizesSlice(Slice):
+    grad_fn = "SplitWithSizesBackward0"
+
+
+class UnbindSelect(Select):
+    grad_fn = "UnbindBackward0"
 
 
 def narrow(input, dim, start, length):
@@ -370,7 +391,7 @@ class Unbind(Op):
         n = input._data.shape[dim]
         outs = []
         for i in range(n):
-            outs.append(Select.apply(input, index=(slice(None),) * dim + (i,)))
+            outs.append(UnbindSelect.apply(input, index=(slice(None),) * dim + (i,)))
         return tuple(outs)
 
 
@@ -396,8 +417,9 @@ def split(tensor, split_size_or_sections, dim=0):
                 f"{d}), but got split_sizes={sizes}"
             )
     out, start = [], 0
+    node = SplitSlice if isinstance(split_size_or_sections, int) else SplitWithSizesSlice
     for s in sizes:
-        out.append(narrow(tensor, d, start, s))
+        out.append(node.apply(tensor, index=(slice(None),) * d + (slice(start, start + s),)))
         start += s
     return tuple(out)
 

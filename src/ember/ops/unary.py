@@ -152,7 +152,7 @@ UNARY = [
     ("relu",      "same",  _relu,                                          lambda g, x, y: g * (y > 0),                     "y"),
 ]
 # fmt: on
-_GRAD_FN_NAMES = {"relu": "ReluBackward0", "square": "PowBackward0", "sgn": "SgnBackward0"}
+_GRAD_FN_NAMES = {"relu": "ReluBackward0", "square": "PowBackward0", "sgn": "SgnBackward0", "log1p": "Log1PBackward0"}
 
 
 def _make(name, kind, fwd, bwd, uses):
