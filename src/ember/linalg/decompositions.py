@@ -21,7 +21,7 @@ def _xp(a):
 
 def _eye_like(A: Tensor) -> Tensor:
     n = A.shape[-1]
-    return Tensor._from(np.eye(n, dtype=A._data.dtype))
+    return Tensor._from(_xp(A._data).eye(n, dtype=A._data.dtype))
 
 
 # ------------------------------------------------------------------------------------------- det / slogdet
@@ -40,7 +40,7 @@ class LinalgDet(Op):
         n = S.shape[-1]
         prods = []
         for i in range(n):  # prod of the other singular values (exact at zeros)
-            mask = Tensor._from(np.arange(n) != i)
+            mask = Tensor._from(_xp(S._data).arange(n) != i)
             prods.append(S.masked_fill(~mask, 1.0).prod(-1))
         from ..ops.shape import stack
 
@@ -350,7 +350,7 @@ class LinalgEig(Op):
             VhgV = VhgV - VH @ (V * VhgV.diagonal(0, -2, -1).real.to(V.dtype).unsqueeze(-2))
             Lc = L.conj()
             E = Lc.unsqueeze(-2) - Lc.unsqueeze(-1)
-            E = E + Tensor._from(np.eye(n, dtype=E._data.dtype))
+            E = E + _eye_like(E)
             inner = VhgV / E
         else:
             inner = V * 0

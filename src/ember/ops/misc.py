@@ -479,7 +479,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
     d = wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         return input.masked_fill(Tensor._from(np.array(True)), value)
-    mask = np.zeros(input.shape[d], dtype=bool)
+    mask = array_module(input._data).zeros(input.shape[d], dtype=bool)
     ix = index._data.reshape(-1)
     bad = ix[(ix >= input.shape[d]) | (ix < -input.shape[d])]
     if bad.size:
