@@ -343,7 +343,6 @@ class LinalgEig(Op):
         (A,) = ctx.inputs
         L, V = eig(A)  # recomputed on A itself, so the backward is differentiable
         VH = V.mT.conj()
-        n = L.shape[-1]
         if gV is not None:
             VhgV = VH @ gV
             # project on the tangent space of V with unit-norm columns (torch's normalisation of eigenvectors)
