@@ -36,17 +36,33 @@ class _errstate:
             self._s.__exit__(*exc)
 
 
+def _sigmoid_(xp, a):
+    """a <- 1 / (1 + exp(-a)), in place (the same formula as ember.sigmoid, without temporaries)."""
+    with _errstate(xp):
+        xp.negative(a, out=a)
+        xp.exp(a, out=a)
+        a += 1
+        xp.reciprocal(a, out=a)
+
+
 def _forward(xp, mode, reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh):
-    """Run one layer over x (T, B, I); return (y, h_T, c_T, saved) where saved holds what BPTT needs."""
+    """Run one layer over x (T, B, I); return (y, h_T, c_T, saved) where saved holds what BPTT needs.
+
+    Each step writes into preallocated per-step buffers (``out=``): no temporaries the size of the gates, which
+    keeps the small-matrix time loop cheap (benchmarks/bench_conv.py, lstm case).
+    """
     T, B, _ = x.shape
     H = w_hh.shape[1]
     xw = (x.reshape(T * B, -1) @ w_ih.T).reshape(T, B, -1)
     if b_ih is not None:
         xw += b_ih
+    if b_hh is not None and mode != "gru":  # GRU needs b_hn inside r * (W_hn h + b_hn)
+        xw += b_hh
     whh_t = xp.ascontiguousarray(w_hh.T)
     y = xp.empty((T, B, H), dtype=x.dtype)
     hprev = xp.empty((T, B, H), dtype=x.dtype)  # the state entering each step
     gates = xp.empty((T, B, w_hh.shape[0]), dtype=x.dtype)  # activations of each step
+    hw = xp.empty((B, w_hh.shape[0]), dtype=x.dtype)
     hw_n = xp.empty((T, B, H), dtype=x.dtype) if mode == "gru" else None
     cs = xp.empty((T, B, H), dtype=x.dtype) if mode == "lstm" else None
     cprev = xp.empty((T, B, H), dtype=x.dtype) if mode == "lstm" else None
@@ -54,32 +70,47 @@ def _forward(xp, mode, reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh):
     steps = range(T - 1, -1, -1) if reverse else range(T)
     for t in steps:
         hprev[t] = h
-        hw = h @ whh_t
-        if b_hh is not None:
-            hw += b_hh
+        xp.matmul(h, whh_t, out=hw)
         if mode == "lstm":
-            a = xw[t] + hw
-            i = _sigmoid(xp, a[:, :H])
-            f = _sigmoid(xp, a[:, H : 2 * H])
-            g = xp.tanh(a[:, 2 * H : 3 * H])
-            o = _sigmoid(xp, a[:, 3 * H :])
+            a = gates[t]
+            xp.add(xw[t], hw, out=a)
+            _sigmoid_(xp, a[:, : 2 * H])
+            xp.tanh(a[:, 2 * H : 3 * H], out=a[:, 2 * H : 3 * H])
+            _sigmoid_(xp, a[:, 3 * H :])
+            i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
             cprev[t] = c
-            c = f * c + i * g
-            h = o * xp.tanh(c)
-            gates[t, :, :H], gates[t, :, H : 2 * H], gates[t, :, 2 * H : 3 * H], gates[t, :, 3 * H :] = i, f, g, o
-            cs[t] = c
+            c = cs[t]
+            xp.multiply(f, cprev[t], out=c)
+            c += i * g
+            h = y[t]
+            xp.tanh(c, out=h)
+            h *= o
         elif mode == "gru":
-            r = _sigmoid(xp, xw[t, :, :H] + hw[:, :H])
-            z = _sigmoid(xp, xw[t, :, H : 2 * H] + hw[:, H : 2 * H])
-            n = xp.tanh(xw[t, :, 2 * H :] + r * hw[:, 2 * H :])
+            if b_hh is not None:
+                hw += b_hh
+            a = gates[t]
+            xp.add(xw[t, :, : 2 * H], hw[:, : 2 * H], out=a[:, : 2 * H])
+            _sigmoid_(xp, a[:, : 2 * H])
+            r, z, n = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
             hw_n[t] = hw[:, 2 * H :]
-            h = (1 - z) * n + z * h
-            gates[t, :, :H], gates[t, :, H : 2 * H], gates[t, :, 2 * H :] = r, z, n
+            xp.multiply(r, hw_n[t], out=n)
+            n += xw[t, :, 2 * H :]
+            xp.tanh(n, out=n)
+            hp = h
+            h = y[t]
+            xp.subtract(hp, n, out=h)  # h = (1 - z) * n + z * h_prev = n + z * (h_prev - n)
+            h *= z
+            h += n
         else:
-            a = xw[t] + hw
-            h = xp.tanh(a) if mode == "rnn_tanh" else xp.maximum(a, 0)
-        y[t] = h
-    return y, h, c, (hprev, gates, hw_n, cs, cprev)
+            h = y[t]
+            xp.add(xw[t], hw, out=h)
+            if mode == "rnn_tanh":
+                xp.tanh(h, out=h)
+            else:
+                xp.maximum(h, 0, out=h)
+    h_last = h.copy() if T else h
+    c_last = (c.copy() if T else c) if mode == "lstm" else None
+    return y, h_last, c_last, (hprev, gates, hw_n, cs, cprev)
 
 
 def _backward(xp, mode, reverse, x, w_ih, w_hh, has_bias, saved, y, gy, gh, gc):
