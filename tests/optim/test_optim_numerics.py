@@ -271,3 +271,15 @@ def test_a_state_dict_saved_by_torch_loads_and_one_saved_by_ember_loads_in_torch
     for k, v in topt.state_dict()["state"][0].items():
         assert back["state"][0][k].dtype == v.dtype
         torch.testing.assert_close(back["state"][0][k], v)
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_foreach_true_matches_torchs_multi_tensor_path(case):
+    """``foreach=True`` runs torch's multi-tensor kernels; ember's single path agrees to float32 rounding."""
+    name, kw = case
+    kw = {**kw, "foreach": True}
+    tp, topt, ep, eopt = _pair(name, kw)
+    run_steps(torch, topt, tp, 0, 50)
+    run_steps(ember, eopt, ep, 0, 50)
+    for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
+        np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
