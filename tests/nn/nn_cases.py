@@ -37,7 +37,7 @@ def assert_close(e, t, atol=1e-5, rtol=1e-4, what=""):
     np.testing.assert_allclose(a, b, atol=atol, rtol=rtol, err_msg=what)
 
 
-def run_both(tmod, emod, t_inputs, atol=1e-5, rtol=1e-4, grad=True, seed=0):
+def run_both(tmod, emod, t_inputs, atol=1e-5, rtol=1e-4, grad=True, seed=0, grad_atol=None):
     """Forward both modules on the same inputs; compare outputs, input grads and parameter grads."""
     import torch
 
@@ -48,15 +48,16 @@ def run_both(tmod, emod, t_inputs, atol=1e-5, rtol=1e-4, grad=True, seed=0):
     if not grad or not t_out.requires_grad:
         return e_out, t_out
     cot = np.random.RandomState(seed).randn(*t_out.shape).astype(t_out.detach().numpy().dtype)
+    gatol = atol if grad_atol is None else grad_atol
     t_out.backward(torch.from_numpy(cot.copy()))
     e_out.backward(ember.from_numpy(cot.copy()))
     for i, (ti, ei) in enumerate(zip(t_inputs, e_inputs, strict=False)):
         if isinstance(ti, torch.Tensor) and ti.requires_grad:
-            assert_close(ei.grad, ti.grad, atol, rtol, f"grad of input {i}")
+            assert_close(ei.grad, ti.grad, gatol, rtol, f"grad of input {i}")
     tp = dict(tmod.named_parameters())
     for name, p in emod.named_parameters():
         if tp[name].grad is None:
             assert p.grad is None, name
         else:
-            assert_close(p.grad, tp[name].grad, atol, rtol, f"grad of {name}")
+            assert_close(p.grad, tp[name].grad, gatol, rtol, f"grad of {name}")
     return e_out, t_out
