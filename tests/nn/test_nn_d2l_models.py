@@ -157,7 +157,7 @@ def test_d2l_model_matches_torch(name):
     e = build(enn, enn.functional)
     assert repr(e) == repr(t)
     assert list(e.state_dict()) == list(t.state_dict())
-    for (n1, p1), (n2, p2) in zip(e.state_dict().items(), t.state_dict().items(), strict=True):
+    for (n1, p1), (_, p2) in zip(e.state_dict().items(), t.state_dict().items(), strict=True):
         np.testing.assert_array_equal(p1.numpy(), p2.numpy(), err_msg=f"seeded init of {n1}")
     copy_weights(t, e)
     x = torch.from_numpy(np.random.RandomState(1).rand(4, 1, size, size).astype(np.float32)).requires_grad_(True)
@@ -165,7 +165,7 @@ def test_d2l_model_matches_torch(name):
     ember.manual_seed(2)  # dropout masks drawn the same way
     # a conv bias right before a BatchNorm has a true gradient of 0: both libraries give rounding noise (~1e-5)
     run_both(t, e, [x], atol=1e-5, rtol=1e-3, grad_atol=1e-4)
-    for (n1, b1), (n2, b2) in zip(e.named_buffers(), t.named_buffers(), strict=True):
+    for (n1, b1), (_, b2) in zip(e.named_buffers(), t.named_buffers(), strict=True):
         np.testing.assert_allclose(b1.numpy(), b2.numpy(), atol=1e-6, rtol=1e-5, err_msg=n1)
     t.eval()
     e.eval()
