@@ -309,11 +309,15 @@ class CPUGeneratorState:
             d[:full] = unit(full)
         else:
             d[:] = unit(n)
-        for i in range(0, full, 32768):  # chunks keep the temporaries in cache
-            d[i : min(full, i + 32768)] = self._box_muller_blocks(d[i : min(full, i + 32768)], work, m, s)
+        # torch: the last 16 slots are refilled with fresh uniforms, overwriting part of the last full block.
+        # Both are drawn first (the same words in the same order) so that one pass transforms them together.
+        src = d[:full] if n % 16 == 0 else np.concatenate([d[:full], unit(16)])
+        res = np.empty_like(src)
+        for i in range(0, src.size, 32768):  # chunks keep the temporaries in cache
+            res[i : i + 32768] = self._box_muller_blocks(src[i : i + 32768], work, m, s)
+        d[:full] = res[:full]
         if n % 16:
-            # torch: the last 16 slots are refilled with fresh uniforms, overwriting part of the last full block.
-            d[n - 16 :] = self._box_muller_blocks(unit(16), work, m, s)
+            d[n - 16 :] = res[full:]
         return d.astype(np.float16) if dt == _F16 else d
 
     def normal(
