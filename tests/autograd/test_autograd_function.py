@@ -284,3 +284,25 @@ def test_saving_the_output_does_not_keep_it_alive():
     node = weakref.ref(y.grad_fn)
     del y
     assert ref() is None and node() is None
+
+
+def _saves_an_int(m):
+    class F(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x, 3)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    return F.apply(leaf(m))
+
+
+def test_save_for_backward_of_a_non_tensor_raises_like_torch():
+    raises_like(_saves_an_int)
+
+
+def test_variable_is_the_old_name_of_tensor():
+    run_both(lambda m: (m.autograd.Variable(m.ones(2), requires_grad=True), isinstance(m.ones(2), m.autograd.Variable)))

@@ -113,9 +113,18 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(res)
 
 
-def __getattr__(name):
-    if name == "Variable":  # torch.autograd.Variable is Tensor (imported late: ember._tensor imports this package)
+class _VariableMeta(type):
+    def __instancecheck__(cls, obj) -> bool:
         from .._tensor import Tensor
 
-        return Tensor
-    raise AttributeError(f"module 'ember.autograd' has no attribute '{name}'")
+        return isinstance(obj, Tensor)
+
+    def __call__(cls, data, requires_grad: bool = False, volatile: bool = False):
+        t = data.detach()
+        if requires_grad:
+            t.requires_grad_(True)
+        return t
+
+
+class Variable(metaclass=_VariableMeta):
+    """torch.autograd.Variable, the pre-0.4 name: ``Variable(t, requires_grad=True)`` gives a leaf tensor."""

@@ -54,6 +54,9 @@ class Node:
     def next_functions(self) -> tuple:
         return self._next
 
+    def _sequence_nr(self) -> int:
+        return self.__dict__.get("_seq", 0)
+
     @property
     def metadata(self) -> dict:
         md = self.__dict__.get("_metadata")
@@ -347,6 +350,11 @@ class FunctionCtx:
 
     def save_for_backward(self, *tensors):
         """Keep ``tensors`` (inputs, outputs or None) for backward, where ``ctx.saved_tensors`` gives them back."""
+        for i, t in enumerate(tensors):
+            if t is not None and not isinstance(t, _Tensor):
+                raise TypeError(
+                    f"save_for_backward can only save variables, but argument {i} is of type {type(t).__name__}"
+                )
         self._to_save = tensors
 
     @property
