@@ -178,13 +178,16 @@ def test_load_state_dict_errors_match_torch_and_leave_module_unchanged():
         e.load_state_dict([1, 2])
 
 
-def test_linear_shape_error_text():
-    for shape in [(4, 5), (2, 4, 5), (5,)]:
-        with pytest.raises(RuntimeError) as te:
-            tnn.Linear(6, 3)(torch.ones(*shape))
-        with pytest.raises(RuntimeError) as ee:
-            enn.Linear(6, 3)(ember.ones(*shape))
-        assert str(ee.value) == str(te.value)
+@pytest.mark.parametrize("shape, dtype, bias", [
+    ((4, 5), "float32", True), ((2, 4, 5), "float32", True), ((5,), "float32", True),
+    ((2, 6), "float64", True), ((3, 2, 6), "float64", True), ((2, 6), "float64", False), ((2, 6), "int64", True),
+])
+def test_linear_shape_and_dtype_error_text(shape, dtype, bias):
+    with pytest.raises(RuntimeError) as te:
+        tnn.Linear(6, 3, bias=bias)(torch.ones(*shape, dtype=getattr(torch, dtype)))
+    with pytest.raises(RuntimeError) as ee:
+        enn.Linear(6, 3, bias=bias)(ember.ones(*shape, dtype=getattr(ember, dtype)))
+    assert str(ee.value) == str(te.value)
 
 
 @pytest.mark.parametrize("stmt, exc", [

@@ -68,9 +68,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{ishape[-1]} and "
                            f"{wshape[1]}x{wshape[0]})")
     if input.dtype is not weight.dtype:
-        from ..ops.linalg import _dtype_err
+        if bias is None:  # torch: mm's text without a bias, addmm's with one
+            from ..ops.linalg import _dtype_err
 
-        raise _dtype_err(input, weight)
+            raise _dtype_err(input, weight)
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {D.dtype_name_cap(input.dtype)} and "
+                           f"{D.dtype_name_cap(weight.dtype)}")
     if input.ndim == 2:
         if bias is None:
             return input.mm(weight.t())
