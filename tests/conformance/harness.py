@@ -33,9 +33,17 @@ INTEGRAL = BOOL + INTS  # bool and integer (bitwise ops)
 GRAD_DTYPE = "float64"
 
 _NP = {
-    "bool": np.bool_, "uint8": np.uint8, "int8": np.int8, "int16": np.int16, "int32": np.int32,
-    "int64": np.int64, "float16": np.float16, "float32": np.float32, "float64": np.float64,
-    "complex64": np.complex64, "complex128": np.complex128,
+    "bool": np.bool_,
+    "uint8": np.uint8,
+    "int8": np.int8,
+    "int16": np.int16,
+    "int32": np.int32,
+    "int64": np.int64,
+    "float16": np.float16,
+    "float32": np.float32,
+    "float64": np.float64,
+    "complex64": np.complex64,
+    "complex128": np.complex128,
 }
 
 # rtol, atol by result dtype: a few ulps for the libm differences between NumPy and torch's kernels
@@ -78,8 +86,9 @@ def _rng(*key) -> np.random.Generator:
 _counter = [0]
 
 
-def make(shape=(3, 4), dtype: str = "float32", *, low: float | None = None, high: float | None = None,
-         nonzero: bool = False) -> np.ndarray:
+def make(
+    shape=(3, 4), dtype: str = "float32", *, low: float | None = None, high: float | None = None, nonzero: bool = False
+) -> np.ndarray:
     """Draw an array of ``shape`` and ``dtype``: small ints, floats in [low, high), complex with both parts."""
     _counter[0] += 1
     rng = _rng("make", _counter[0], shape, dtype)
@@ -256,42 +265,67 @@ def _xfail_reason(row: Row, dtype: str, note: str, kind: str) -> str | None:
     return None
 
 
-def _param(row, dtype, sample, idx, seen, kind):
-    base = f"{row.id}-{dtype}-{sample.note or idx}"
+def _group(row, dtype, samples, seen, kind):
+    """One case per (row, dtype) holding its samples (pytest's per-case overhead dwarfs a sample's cost); a sample
+    with a known gap gets a case of its own, marked xfail."""
+    out, plain = [], []
+    for i, sample in enumerate(samples):
+        sample.note = sample.note or str(i)
+        reason = _xfail_reason(row, dtype, sample.note, kind)
+        if reason:
+            cid = _unique(seen, f"{row.id}-{dtype}-{sample.note}")
+            out.append(pytest.param(row, dtype, [sample], id=cid, marks=[pytest.mark.xfail(reason=reason)]))
+        else:
+            plain.append(sample)
+    if plain:
+        out.insert(0, pytest.param(row, dtype, plain, id=_unique(seen, f"{row.id}-{dtype}")))
+    return out
+
+
+def _unique(seen, base):
+    base = base.replace(" ", "_")
     n = seen.get(base, 0)
     seen[base] = n + 1
-    cid = base if n == 0 else f"{base}{n}"
-    reason = _xfail_reason(row, dtype, sample.note, kind)
-    marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
-    return pytest.param(row, dtype, sample, id=cid.replace(" ", "_"), marks=marks)
+    return base if n == 0 else f"{base}{n}"
 
 
 def forward_cases(rows: list[Row], dtypes: tuple | None = None):
+    """(row, dtype, samples) for every dtype of every row (only ``dtypes`` when given)."""
     seen: dict = {}
     out = []
     for row in rows:
         if row.samples is None:
             continue
         for dtype in row.dtypes:
-            if dtypes is not None and dtype not in dtypes:
-                continue
-            for i, s in enumerate(row.samples(dtype)):
-                out.append(_param(row, dtype, s, i, seen, "forward"))
+            if dtypes is None or dtype in dtypes:
+                out.extend(_group(row, dtype, list(row.samples(dtype)), seen, "forward"))
     return out
 
 
 def grad_cases(rows: list[Row], kind: str = "grad"):
+    """(row, "float64", samples) for rows with gradients (second derivatives when ``kind`` is "gradgrad")."""
     seen: dict = {}
     out = []
     for row in rows:
         if not (row.gradgrad if kind == "gradgrad" else row.grad):
             continue
         gen = row.grad_samples or row.samples
-        for i, s in enumerate(gen(GRAD_DTYPE)):
-            if "edge" in s.note and not row.grad_edges:
-                continue  # nan/inf gradients are compared by rows that ask for them
-            out.append(_param(row, GRAD_DTYPE, s, i, seen, kind))
+        # nan/inf gradients are compared only by rows that ask for them
+        samples = [s for s in gen(GRAD_DTYPE) if "edge" not in s.note or row.grad_edges]
+        out.extend(_group(row, GRAD_DTYPE, samples, seen, kind))
     return out
+
+
+def check_each(samples, check) -> None:
+    """Run ``check(sample)`` for every sample; fail once, naming every sample that failed and why."""
+    failures = []
+    for sample in samples:
+        try:
+            check(sample)
+        except Exception as e:  # noqa: BLE001 - collected and reported together below
+            failures.append(f"[{sample.note}] {type(e).__name__}: {e}")
+    if failures:
+        raise AssertionError(f"{len(failures)} of {len(samples)} samples differ from torch:\n" + "\n".join(failures))
 
 
 def error_cases(rows: list[Row]):
@@ -299,13 +333,10 @@ def error_cases(rows: list[Row]):
     seen: dict = {}
     for row in rows:
         for err in row.errors:
-            base = f"{row.id}-{err.note or err.type.__name__}"
-            n = seen.get(base, 0)
-            seen[base] = n + 1
-            cid = base if n == 0 else f"{base}{n}"
+            cid = _unique(seen, f"{row.id}-{err.note or err.type.__name__}")
             reason = _xfail_reason(row, "", err.note, "error")
             marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
-            out.append(pytest.param(row, err, id=cid.replace(" ", "_"), marks=marks))
+            out.append(pytest.param(row, err, id=cid, marks=marks))
     return out
 
 
@@ -360,8 +391,10 @@ def _assert_values(g, w, dtype, tol, signbit, path):
         return
     if dtype in TOLERANCES:
         rtol, atol = tol.get(dtype, TOLERANCES[dtype])
-        gc, wc = g.astype(np.complex128 if g.dtype.kind == "c" else np.float64), w.astype(
-            np.complex128 if w.dtype.kind == "c" else np.float64)
+        gc, wc = (
+            g.astype(np.complex128 if g.dtype.kind == "c" else np.float64),
+            w.astype(np.complex128 if w.dtype.kind == "c" else np.float64),
+        )
         np.testing.assert_allclose(gc, wc, rtol=rtol, atol=atol, equal_nan=True, err_msg=f"{path} ({dtype})")
         if signbit and g.dtype.kind == "f":
             zeros = (w == 0) & (g == 0)
@@ -385,4 +418,3 @@ def seeded_like(lib, t, key: str):
     if _dtype_name(t.dtype).startswith("complex"):
         a = a + 1j * rng.uniform(-1.0, 1.0, tuple(t.shape))
     return lib.from_numpy(np.asarray(a, dtype=_NP[_dtype_name(t.dtype)]))
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from harness import (
     assert_like_torch,
+    check_each,
     convert,
     error_cases,
     first_sentence,
@@ -19,8 +20,12 @@ import ember
 torch = pytest.importorskip("torch")
 
 
-@pytest.mark.parametrize("row, dtype, sample", forward_cases(ROWS))
-def test_forward_matches_torch(row, dtype, sample):
+@pytest.mark.parametrize("row, dtype, samples", forward_cases(ROWS))
+def test_forward_matches_torch(row, dtype, samples):
+    check_each(samples, lambda sample: _forward(row, sample))
+
+
+def _forward(row, sample):
     want = _torch_or_refusal(lambda: row.run(torch, sample), lambda: row.run(ember, sample))
     if want is not _REFUSED:
         assert_like_torch(row.run(ember, sample), want, tol=row.tol, signbit=row.check_signbit)
@@ -55,9 +60,12 @@ def _grads(lib, row, sample, key, create_graph=False):
     return leaves, outs, grads
 
 
-@pytest.mark.parametrize("row, dtype, sample", grad_cases(ROWS))
-def test_grads_match_torch(row, dtype, sample, request):
-    key = request.node.callspec.id
+@pytest.mark.parametrize("row, dtype, samples", grad_cases(ROWS))
+def test_grads_match_torch(row, dtype, samples):
+    check_each(samples, lambda sample: _check_grads(row, sample, f"{row.id}-{sample.note}"))
+
+
+def _check_grads(row, sample, key):
     r = _torch_or_refusal(lambda: _grads(torch, row, sample, key), lambda: _grads(ember, row, sample, key))
     if r is _REFUSED:
         return
@@ -84,9 +92,12 @@ def _gradgrads(lib, row, sample, key):
     return lib.autograd.grad(outs, leaves, cots, allow_unused=True)
 
 
-@pytest.mark.parametrize("row, dtype, sample", grad_cases(ROWS, "gradgrad"))
-def test_gradgrad_matches_torch(row, dtype, sample, request):
-    key = request.node.callspec.id
+@pytest.mark.parametrize("row, dtype, samples", grad_cases(ROWS, "gradgrad"))
+def test_gradgrad_matches_torch(row, dtype, samples):
+    check_each(samples, lambda sample: _check_gradgrads(row, sample, f"{row.id}-{sample.note}"))
+
+
+def _check_gradgrads(row, sample, key):
     want = _torch_or_refusal(lambda: _gradgrads(torch, row, sample, key), lambda: _gradgrads(ember, row, sample, key))
     if want is _REFUSED:
         return
@@ -133,9 +144,13 @@ def test_errors_match_torch(row, err):
         assert first_sentence(str(e)) == first_sentence(str(t))
 
 
-@pytest.mark.parametrize("row, dtype, sample", forward_cases([r for r in ROWS if r.alias], dtypes=("float32",)))
-def test_views_share_memory_like_torch(row, dtype, sample):
+@pytest.mark.parametrize("row, dtype, samples", forward_cases([r for r in ROWS if r.alias], dtypes=("float32",)))
+def test_views_share_memory_like_torch(row, dtype, samples):
     """After an in-place change of the input, a view shows it and a copy does not, as in torch."""
+    check_each(samples, lambda sample: _check_alias(row, sample))
+
+
+def _check_alias(row, sample):
     outs = []
     for lib in (torch, ember):
         args = [convert(lib, a) for a in sample.args]
