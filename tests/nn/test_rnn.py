@@ -208,3 +208,16 @@ def test_errors_match_torch(name, call):
     with pytest.raises(type(et.value)) as ee:
         call(enn, ember)
     assert str(ee.value) == str(et.value)
+
+
+def test_in_place_change_of_the_output_does_not_corrupt_grads():
+    e, t = _pair(lambda nn: nn.RNN(3, 4))
+    x = np.random.RandomState(0).randn(5, 2, 3).astype(np.float32)
+    ye, _ = e(ember.tensor(x))
+    yt, _ = t(torch.tensor(x))
+    ye.mul_(2)
+    yt.mul_(2)
+    ye.sum().backward()
+    yt.sum().backward()
+    for p1, p2 in zip(e.parameters(), t.parameters(), strict=True):
+        np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-4, atol=1e-5)

@@ -102,18 +102,20 @@ def _forward(xp, mode, reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh):
             h *= z
             h += n
         else:
-            h = y[t]
-            xp.add(xw[t], hw, out=h)
+            a = gates[t]  # keeps h_t for backward apart from y, which the caller may modify in place
+            xp.add(xw[t], hw, out=a)
             if mode == "rnn_tanh":
-                xp.tanh(h, out=h)
+                xp.tanh(a, out=a)
             else:
-                xp.maximum(h, 0, out=h)
+                xp.maximum(a, 0, out=a)
+            h = y[t]
+            h[...] = a
     h_last = h.copy() if T else h
     c_last = (c.copy() if T else c) if mode == "lstm" else None
     return y, h_last, c_last, (hprev, gates, hw_n, cs, cprev)
 
 
-def _backward(xp, mode, reverse, x, w_ih, w_hh, has_bias, saved, y, gy, gh, gc):
+def _backward(xp, mode, reverse, x, w_ih, w_hh, has_bias, saved, gy, gh, gc):
     """BPTT: gradients of (x, h0, c0, w_ih, w_hh, b_ih, b_hh) as arrays."""
     hprev, gates, hw_n, cs, cprev = saved
     T, B, _ = x.shape
@@ -147,7 +149,7 @@ def _backward(xp, mode, reverse, x, w_ih, w_hh, has_bias, saved, y, gy, gh, gc):
             dhw[t, :, :H], dhw[t, :, H : 2 * H], dhw[t, :, 2 * H :] = dr, dz, dn * r
             dh = dh * z + dhw[t] @ w_hh
         else:
-            h = y[t]
+            h = gates[t]
             da = dh * (1 - h * h) if mode == "rnn_tanh" else dh * (h > 0)
             dxw[t] = da
             dh = da @ w_hh
@@ -204,7 +206,7 @@ class RNNLayer(Op):
     def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, *, mode, reverse):
         xp = array_module(x)
         y, h, _, saved = _forward(xp, mode, reverse, x, h0, None, w_ih, w_hh, b_ih, b_hh)
-        ctx.mode, ctx.reverse, ctx.saved, ctx.y = mode, reverse, saved, y
+        ctx.mode, ctx.reverse, ctx.saved = mode, reverse, saved
         return y, h
 
     @staticmethod
@@ -222,7 +224,6 @@ class RNNLayer(Op):
             w_hh._data,
             b_ih is not None,
             ctx.saved,
-            ctx.y,
             _arr(gy),
             _arr(gh),
             None,
@@ -241,7 +242,7 @@ class LSTMLayer(Op):
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, *, reverse):
         xp = array_module(x)
         y, h, c, saved = _forward(xp, "lstm", reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh)
-        ctx.reverse, ctx.saved, ctx.y = reverse, saved, y
+        ctx.reverse, ctx.saved = reverse, saved
         return y, h, c
 
     @staticmethod
@@ -259,7 +260,6 @@ class LSTMLayer(Op):
             w_hh._data,
             b_ih is not None,
             ctx.saved,
-            ctx.y,
             _arr(gy),
             _arr(gh),
             _arr(gc),
