@@ -22,9 +22,25 @@ from .autograd.function import Op
 from .backend import to_device
 
 __all__ = [
-    "Generator", "bernoulli", "default_generator", "fork_rng", "get_rng_state", "initial_seed", "manual_seed",
-    "multinomial", "normal", "poisson", "rand", "rand_like", "randint", "randint_like", "randn", "randn_like",
-    "randperm", "seed", "set_rng_state",
+    "Generator",
+    "bernoulli",
+    "default_generator",
+    "fork_rng",
+    "get_rng_state",
+    "initial_seed",
+    "manual_seed",
+    "multinomial",
+    "normal",
+    "poisson",
+    "rand",
+    "rand_like",
+    "randint",
+    "randint_like",
+    "randn",
+    "randn_like",
+    "randperm",
+    "seed",
+    "set_rng_state",
 ]
 
 
@@ -140,8 +156,13 @@ def set_rng_state(new_state: Tensor) -> None:
 
 
 @contextlib.contextmanager
-def fork_rng(devices=None, enabled: bool = True, _caller: str = "fork_rng", _devices_kw: str = "devices",
-             device_type: str = "cuda") -> _Iter[None, None, None]:
+def fork_rng(
+    devices=None,
+    enabled: bool = True,
+    _caller: str = "fork_rng",
+    _devices_kw: str = "devices",
+    device_type: str = "cuda",
+) -> _Iter[None, None, None]:
     """Restore the default generator's state on exit, whatever was drawn inside the block."""
     if not enabled:
         yield
@@ -154,8 +175,12 @@ def fork_rng(devices=None, enabled: bool = True, _caller: str = "fork_rng", _dev
 
 
 # ------------------------------------------------------------------------------------------- helpers
-_KERNEL = {"uniform": "check_uniform_bounds", "normal": "normal_kernel_cpu", "cauchy": "cauchy_cpu",
-           "log_normal": "log_normal_cpu"}
+_KERNEL = {
+    "uniform": "check_uniform_bounds",
+    "normal": "normal_kernel_cpu",
+    "cauchy": "cauchy_cpu",
+    "log_normal": "log_normal_cpu",
+}
 
 
 def _float_dtype(d, kind: str):
@@ -163,9 +188,11 @@ def _float_dtype(d, kind: str):
     if d.is_floating_point and d.np is not None:
         return d
     if kind == "exponential":
-        raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
-                           f"floating point but you specified {D.dtype_name_cap(d)}")
-    raise NotImplementedError(f'"{_KERNEL[kind]}" not implemented for \'{D.dtype_name_cap(d)}\'')
+        raise RuntimeError(
+            "Exponential distribution is a continuous probability distribution. dtype must be a "
+            f"floating point but you specified {D.dtype_name_cap(d)}"
+        )
+    raise NotImplementedError(f"\"{_KERNEL[kind]}\" not implemented for '{D.dtype_name_cap(d)}'")
 
 
 def _place(arr, dtype, device, requires_grad):
@@ -183,10 +210,12 @@ def _shape(fn: str, size, kw_size) -> tuple:
             raise TypeError(f"{fn}() got multiple values for argument 'size'")
         size = (kw_size,)
     if not size:
-        raise TypeError(f"{fn}() received an invalid combination of arguments - got (), but expected one of:\n"
-                        " * (tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype "
-                        "= None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
-                        "bool requires_grad = False)")
+        raise TypeError(
+            f"{fn}() received an invalid combination of arguments - got (), but expected one of:\n"
+            " * (tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype "
+            "= None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+            "bool requires_grad = False)"
+        )
     return shape_args(size)
 
 
@@ -199,8 +228,18 @@ def _maybe_out(t, out):
 
 
 # ------------------------------------------------------------------------------------------- factories
-def rand(*size, size_=None, generator: Generator | None = None, out: Tensor | None = None, dtype=None, layout=None,
-         device=None, requires_grad: bool = False, pin_memory: bool = False, **kw) -> Tensor:
+def rand(
+    *size,
+    size_=None,
+    generator: Generator | None = None,
+    out: Tensor | None = None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+    **kw,
+) -> Tensor:
     """Return uniform samples in [0, 1) with torch's stream (``size`` positional or as ``size=``)."""
     shape = _shape("rand", size, kw.pop("size", size_))
     d = _float_dtype(D._default[0] if dtype is None else dtype, "uniform")
@@ -208,8 +247,18 @@ def rand(*size, size_=None, generator: Generator | None = None, out: Tensor | No
     return _maybe_out(_place(arr, d, device, requires_grad), out)
 
 
-def randn(*size, size_=None, generator: Generator | None = None, out: Tensor | None = None, dtype=None, layout=None,
-          device=None, requires_grad: bool = False, pin_memory: bool = False, **kw) -> Tensor:
+def randn(
+    *size,
+    size_=None,
+    generator: Generator | None = None,
+    out: Tensor | None = None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+    **kw,
+) -> Tensor:
     """Return standard normal samples with torch's stream (``size`` positional or as ``size=``)."""
     shape = _shape("randn", size, kw.pop("size", size_))
     d = _float_dtype(D._default[0] if dtype is None else dtype, "normal")
@@ -217,19 +266,32 @@ def randn(*size, size_=None, generator: Generator | None = None, out: Tensor | N
     return _maybe_out(_place(arr, d, device, requires_grad), out)
 
 
-_RANDINT_SIGS = (" * (int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype "
-                 "dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
-                 "bool requires_grad = False)\n * (int low, int high, tuple of ints size, *, torch.Generator "
-                 "generator, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device "
-                 "device = None, bool pin_memory = False, bool requires_grad = False)\n")
+_RANDINT_SIGS = (
+    " * (int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype "
+    "dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+    "bool requires_grad = False)\n * (int low, int high, tuple of ints size, *, torch.Generator "
+    "generator, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device "
+    "device = None, bool pin_memory = False, bool requires_grad = False)\n"
+)
 
 
 def _is_size(x) -> bool:
     return isinstance(x, (tuple, list)) or type(x).__name__ == "Size"
 
 
-def randint(*args, size=None, low=None, high=None, generator: Generator | None = None, out: Tensor | None = None,
-            dtype=None, layout=None, device=None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+def randint(
+    *args,
+    size=None,
+    low=None,
+    high=None,
+    generator: Generator | None = None,
+    out: Tensor | None = None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
     """Return integers in [low, high) with torch's stream: ``randint(high, size)`` or ``randint(low, high, size)``.
 
     The result is int64 unless ``dtype`` says otherwise.
@@ -247,8 +309,10 @@ def randint(*args, size=None, low=None, high=None, generator: Generator | None =
         raise TypeError("randint() received an invalid combination of arguments")
     if size is None or high is None:
         got = ", ".join(type(a).__name__ for a in args)
-        raise TypeError(f"randint() received an invalid combination of arguments - got ({got}), but expected one "
-                        f"of:\n{_RANDINT_SIGS}")
+        raise TypeError(
+            f"randint() received an invalid combination of arguments - got ({got}), but expected one "
+            f"of:\n{_RANDINT_SIGS}"
+        )
     low = 0 if low is None else low
     low, high = int(low), int(high)
     d = D.int64 if dtype is None else dtype
@@ -258,8 +322,17 @@ def randint(*args, size=None, low=None, high=None, generator: Generator | None =
     return _maybe_out(_place(arr, d, device, requires_grad), out)
 
 
-def randperm(n: int, *, generator: Generator | None = None, out: Tensor | None = None, dtype=None, layout=None,
-             device=None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+def randperm(
+    n: int,
+    *,
+    generator: Generator | None = None,
+    out: Tensor | None = None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
     """Return a random permutation of ``0 .. n-1`` with torch's stream (int64 unless ``dtype`` says otherwise)."""
     n = int(n)
     if n < 0:
@@ -269,27 +342,70 @@ def randperm(n: int, *, generator: Generator | None = None, out: Tensor | None =
     return _maybe_out(_place(arr, d, device, requires_grad), out)
 
 
-def rand_like(input: Tensor, *, generator: Generator | None = None, dtype=None, layout=None, device=None,
-              requires_grad: bool = False, memory_format=None) -> Tensor:
+def rand_like(
+    input: Tensor,
+    *,
+    generator: Generator | None = None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad: bool = False,
+    memory_format=None,
+) -> Tensor:
     """Return ``rand`` samples of ``input``'s shape, dtype and device."""
-    return rand(size_=tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
-                device=device or input.device, requires_grad=requires_grad)
+    return rand(
+        size_=tuple(input.shape),
+        generator=generator,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+    )
 
 
-def randn_like(input: Tensor, *, generator: Generator | None = None, dtype=None, layout=None, device=None,
-               requires_grad: bool = False, memory_format=None) -> Tensor:
+def randn_like(
+    input: Tensor,
+    *,
+    generator: Generator | None = None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad: bool = False,
+    memory_format=None,
+) -> Tensor:
     """Return ``randn`` samples of ``input``'s shape, dtype and device."""
-    return randn(size_=tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
-                 device=device or input.device, requires_grad=requires_grad)
+    return randn(
+        size_=tuple(input.shape),
+        generator=generator,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+    )
 
 
-def randint_like(input: Tensor, low: int = 0, high: int | None = None, *, generator: Generator | None = None,
-                 dtype=None, layout=None, device=None, requires_grad: bool = False, memory_format=None) -> Tensor:
+def randint_like(
+    input: Tensor,
+    low: int = 0,
+    high: int | None = None,
+    *,
+    generator: Generator | None = None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad: bool = False,
+    memory_format=None,
+) -> Tensor:
     """Return ``randint`` samples of ``input``'s shape, dtype and device; ``randint_like(x, high)`` too."""
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
-                   device=device or input.device, requires_grad=requires_grad)
+    return randint(
+        low,
+        high,
+        tuple(input.shape),
+        generator=generator,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+    )
 
 
 # ------------------------------------------------------------------------------------------- normal
@@ -318,8 +434,18 @@ class _NormalStd(_Normal):
     grad_fn = "NormalBackward2"
 
 
-def normal(mean=0.0, std=1.0, size=None, *, generator: Generator | None = None, out: Tensor | None = None,
-           dtype=None, layout=None, device=None, requires_grad: bool = False) -> Tensor:
+def normal(
+    mean=0.0,
+    std=1.0,
+    size=None,
+    *,
+    generator: Generator | None = None,
+    out: Tensor | None = None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Return normal samples: ``normal(mean, std, size)`` for numbers, element-wise for tensor mean and/or std.
 
     torch: tensor overloads draw standard normals into the broadcast shape and then scale and shift them, so they
@@ -329,9 +455,11 @@ def normal(mean=0.0, std=1.0, size=None, *, generator: Generator | None = None, 
     mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
     if mt or st:
         if size is not None:
-            raise TypeError("normal() received an invalid combination of arguments - got (Tensor, Tensor, tuple), "
-                            "but expected one of: (Tensor mean, Tensor std) or (float mean, float std, tuple of "
-                            "ints size)")
+            raise TypeError(
+                "normal() received an invalid combination of arguments - got (Tensor, Tensor, tuple), "
+                "but expected one of: (Tensor mean, Tensor std) or (float mean, float std, tuple of "
+                "ints size)"
+            )
         ref = mean if mt else std
         d = _float_dtype(ref.dtype, "normal")
         m = mean._data if mt else float(mean)
@@ -349,21 +477,24 @@ def normal(mean=0.0, std=1.0, size=None, *, generator: Generator | None = None, 
                 sample = op.apply(mean_t, std_t, sample)
         return _maybe_out(sample, out)
     if size is None:
-        raise TypeError("normal() received an invalid combination of arguments - got (float, float), but expected "
-                        "one of:\n * (Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = "
-                        "None)\n * (Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = "
-                        "None)\n * (float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
-                        " * (float mean, float std, tuple of ints size, *, torch.Generator generator = None, Tensor "
-                        "out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = "
-                        "None, bool pin_memory = False, bool requires_grad = False)\n")
+        raise TypeError(
+            "normal() received an invalid combination of arguments - got (float, float), but expected "
+            "one of:\n * (Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = "
+            "None)\n * (Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = "
+            "None)\n * (float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
+            " * (float mean, float std, tuple of ints size, *, torch.Generator generator = None, Tensor "
+            "out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = "
+            "None, bool pin_memory = False, bool requires_grad = False)\n"
+        )
     d = _float_dtype(D._default[0] if dtype is None else dtype, "normal")
     arr = g.normal(shape_args((size,)), d.np, float(mean), float(std))
     return _maybe_out(_place(arr, d, device, requires_grad), out)
 
 
 # ------------------------------------------------------------------------------------------- discrete
-def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None,
-              out: Tensor | None = None) -> Tensor:
+def bernoulli(
+    input: Tensor, p: float | None = None, *, generator: Generator | None = None, out: Tensor | None = None
+) -> Tensor:
     """Return 0/1 draws with the probabilities in ``input`` (or a fixed ``p``), in ``input``'s dtype."""
     g = _gen(generator)._state
     if p is not None:
@@ -371,13 +502,19 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | N
     else:
         if not input.dtype.is_floating_point:
             name = D.dtype_name_cap(input.dtype)
-            raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{name}\'')
+            raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{name}'")
         arr = g.bernoulli_tensor(input._data, input.dtype.np)
     return _maybe_out(Tensor._from(np.asarray(arr, dtype=input.dtype.np), input.dtype), out)
 
 
-def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator: Generator | None = None,
-                out: Tensor | None = None) -> Tensor:
+def multinomial(
+    input: Tensor,
+    num_samples: int,
+    replacement: bool = False,
+    *,
+    generator: Generator | None = None,
+    out: Tensor | None = None,
+) -> Tensor:
     """Return category indices drawn from rows of (unnormalised) probabilities, int64."""
     arr = _gen(generator)._state.multinomial(input._data, int(num_samples), bool(replacement))
     return _maybe_out(Tensor._from(np.asarray(arr, dtype=np.int64), D.int64), out)
@@ -422,8 +559,7 @@ def _fill(self: Tensor, draw, *extra):
     return self
 
 
-def _uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *, generator: Generator | None = None,
-              **kw) -> Tensor:
+def _uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *, generator: Generator | None = None, **kw) -> Tensor:
     """Fill with uniform samples in [from, to) (torch's stream)."""
     from_ = kw.pop("from", from_)
     dt = _float_dtype(self.dtype, "uniform").np
@@ -452,8 +588,9 @@ def _random_(self: Tensor, *args, generator: Generator | None = None, **kw) -> T
     if hi is None and lo == 0:
         return _fill(self, lambda shape: g.random_(shape, dt))
     if hi is None:
-        raise TypeError("random_() received an invalid combination of arguments - got (from=int, ), but expected "
-                        "one of:")
+        raise TypeError(
+            "random_() received an invalid combination of arguments - got (from=int, ), but expected one of:"
+        )
     lo, hi = int(lo), int(hi)
     return _fill(self, lambda shape: g.random_int(shape, dt, lo, hi))
 
@@ -500,8 +637,9 @@ def _bernoulli(self: Tensor, p: float | None = None, *, generator: Generator | N
     return bernoulli(self, p, generator=generator)
 
 
-def _multinomial(self: Tensor, num_samples: int, replacement: bool = False, *,
-                 generator: Generator | None = None) -> Tensor:
+def _multinomial(
+    self: Tensor, num_samples: int, replacement: bool = False, *, generator: Generator | None = None
+) -> Tensor:
     return multinomial(self, num_samples, replacement, generator=generator)
 
 

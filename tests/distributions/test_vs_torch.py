@@ -79,10 +79,21 @@ DISTS = {
 PROPS = ["mean", "variance", "stddev", "mode", "batch_shape", "event_shape"]
 METHODS = ["log_prob", "cdf", "icdf", "entropy"]
 UNSUPPORTED = {  # (distribution, what) that torch itself does not provide
-    ("Bernoulli-probs", "cdf"), ("Bernoulli-logits", "cdf"), ("Categorical", "cdf"), ("Categorical-logits", "cdf"),
-    ("OneHotCategorical", "cdf"), ("Multinomial", "cdf"), ("Binomial", "cdf"), ("Beta", "cdf"), ("Dirichlet", "cdf"),
-    ("Poisson", "cdf"), ("MVN-cov", "cdf"), ("MVN-tril", "cdf"), ("MVN-precision", "cdf"),
-    ("Independent-Normal", "cdf"), ("Poisson", "entropy"),
+    ("Bernoulli-probs", "cdf"),
+    ("Bernoulli-logits", "cdf"),
+    ("Categorical", "cdf"),
+    ("Categorical-logits", "cdf"),
+    ("OneHotCategorical", "cdf"),
+    ("Multinomial", "cdf"),
+    ("Binomial", "cdf"),
+    ("Beta", "cdf"),
+    ("Dirichlet", "cdf"),
+    ("Poisson", "cdf"),
+    ("MVN-cov", "cdf"),
+    ("MVN-tril", "cdf"),
+    ("MVN-precision", "cdf"),
+    ("Independent-Normal", "cdf"),
+    ("Poisson", "entropy"),
 }
 
 
@@ -120,9 +131,23 @@ def test_torch_skips_are_known():
 
 # ------------------------------------------------------------------------------------------- sampling
 BIT_IDENTICAL = [
-    "Normal-scalar", "Normal-batch", "Normal-float64", "Uniform", "Bernoulli-probs", "Bernoulli-logits",
-    "Categorical", "Categorical-logits", "OneHotCategorical", "Multinomial", "Exponential", "Poisson", "Laplace",
-    "LogNormal", "MVN-cov", "MVN-tril", "Independent-Normal",
+    "Normal-scalar",
+    "Normal-batch",
+    "Normal-float64",
+    "Uniform",
+    "Bernoulli-probs",
+    "Bernoulli-logits",
+    "Categorical",
+    "Categorical-logits",
+    "OneHotCategorical",
+    "Multinomial",
+    "Exponential",
+    "Poisson",
+    "Laplace",
+    "LogNormal",
+    "MVN-cov",
+    "MVN-tril",
+    "Independent-Normal",
 ]
 
 
@@ -269,8 +294,13 @@ def test_kl_divergence_matches_torch(name):
     close(ember.distributions.kl_divergence(p, q), expected, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("pair", [lambda L: (L.distributions.Normal(0.0, 1.0), L.distributions.Poisson(1.0)),
-                                  lambda L: (L.distributions.Categorical(L.ones(2)), L.distributions.Laplace(0.0, 1.0))])
+@pytest.mark.parametrize(
+    "pair",
+    [
+        lambda L: (L.distributions.Normal(0.0, 1.0), L.distributions.Poisson(1.0)),
+        lambda L: (L.distributions.Categorical(L.ones(2)), L.distributions.Laplace(0.0, 1.0)),
+    ],
+)
 def test_kl_without_rule_raises_like_torch(pair):
     messages = []
     for L in (torch, ember):
@@ -292,8 +322,22 @@ def test_register_kl_is_used():
     assert ember.distributions.kl_divergence(MyNormal(0.0, 1.0), ember.distributions.Normal(0.0, 1.0)).item() == 0
 
 
-@pytest.mark.parametrize("name", ["Normal-batch", "Bernoulli-probs", "Categorical", "Multinomial", "Gamma", "Beta",
-                                  "Dirichlet", "MVN-cov", "Exponential", "Independent-Normal", "LogNormal"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Normal-batch",
+        "Bernoulli-probs",
+        "Categorical",
+        "Multinomial",
+        "Gamma",
+        "Beta",
+        "Dirichlet",
+        "MVN-cov",
+        "Exponential",
+        "Independent-Normal",
+        "LogNormal",
+    ],
+)
 def test_expand_like_torch(name):
     build = DISTS[name][0]
     dt, de = build(torch), build(ember)
@@ -351,18 +395,47 @@ def test_validate_args_false_skips_checks():
 def test_submodules_import_like_torch():
     import importlib
 
-    for mod in ("multinomial", "normal", "categorical", "bernoulli", "uniform", "gamma", "beta", "dirichlet",
-                "exponential", "poisson", "laplace", "log_normal", "multivariate_normal", "independent", "kl",
-                "constraints", "distribution", "one_hot_categorical", "binomial", "utils"):
+    for mod in (
+        "multinomial",
+        "normal",
+        "categorical",
+        "bernoulli",
+        "uniform",
+        "gamma",
+        "beta",
+        "dirichlet",
+        "exponential",
+        "poisson",
+        "laplace",
+        "log_normal",
+        "multivariate_normal",
+        "independent",
+        "kl",
+        "constraints",
+        "distribution",
+        "one_hot_categorical",
+        "binomial",
+        "utils",
+    ):
         m = importlib.import_module(f"ember.distributions.{mod}")
-        assert importlib.import_module(f"torch.distributions.{mod}").__name__.split(".")[-1] == m.__name__.split(".")[-1]
+        assert (
+            importlib.import_module(f"torch.distributions.{mod}").__name__.split(".")[-1] == m.__name__.split(".")[-1]
+        )
 
 
-@pytest.mark.parametrize("c, r", [("real", "Real()"), ("positive", "GreaterThan(lower_bound=0.0)"),
-                                  ("unit_interval", "Interval(lower_bound=0.0, upper_bound=1.0)"),
-                                  ("simplex", "Simplex()"), ("real_vector", "IndependentConstraint(Real(), 1)"),
-                                  ("nonnegative_integer", "IntegerGreaterThan(lower_bound=0)"),
-                                  ("boolean", "Boolean()"), ("lower_cholesky", "LowerCholesky()")])
+@pytest.mark.parametrize(
+    "c, r",
+    [
+        ("real", "Real()"),
+        ("positive", "GreaterThan(lower_bound=0.0)"),
+        ("unit_interval", "Interval(lower_bound=0.0, upper_bound=1.0)"),
+        ("simplex", "Simplex()"),
+        ("real_vector", "IndependentConstraint(Real(), 1)"),
+        ("nonnegative_integer", "IntegerGreaterThan(lower_bound=0)"),
+        ("boolean", "Boolean()"),
+        ("lower_cholesky", "LowerCholesky()"),
+    ],
+)
 def test_constraint_reprs_match_torch(c, r):
     assert repr(getattr(torch.distributions.constraints, c)) == r
     assert repr(getattr(ember.distributions.constraints, c)) == r

@@ -77,8 +77,9 @@ def _kl_expfamily_expfamily(p, q):
             "The cross KL-divergence between different exponential families cannot                             be "
             "computed using Bregman divergences"
         )
-    raise NotImplementedError(f"No KL(p || q) is implemented for p type {type(p).__name__} and q type "
-                              f"{type(q).__name__}")
+    raise NotImplementedError(
+        f"No KL(p || q) is implemented for p type {type(p).__name__} and q type {type(q).__name__}"
+    )
 
 
 @register_kl(Normal, Normal)

@@ -16,8 +16,9 @@ euler_constant = 0.57721566490153286060  # Euler-Mascheroni constant
 def broadcast_all(*values):
     """Broadcast tensors and numbers together; numbers become tensors of the first tensor's dtype (else default)."""
     if not all(isinstance(v, (Tensor, Number)) for v in values):
-        raise ValueError("Input arguments must all be instances of Number, torch.Tensor or objects implementing "
-                         "__torch_function__.")
+        raise ValueError(
+            "Input arguments must all be instances of Number, torch.Tensor or objects implementing __torch_function__."
+        )
     if not all(isinstance(v, Tensor) for v in values):
         options = {"dtype": ember.get_default_dtype()}
         for v in values:
