@@ -79,4 +79,67 @@ def assert_trees_close(a, b, rtol=1e-5, atol=1e-6, path="") -> None:
         assert a == b, f"{path}: {a!r} vs {b!r}"
 
 
-__all__ = ["ember"]
+# fmt: off
+CASES = [
+    ("SGD", dict(lr=0.01)),
+    ("SGD", dict(lr=0.01, momentum=0.9)),
+    ("SGD", dict(lr=0.01, momentum=0.9, dampening=0.3, weight_decay=0.05)),
+    ("SGD", dict(lr=0.01, momentum=0.9, nesterov=True, weight_decay=0.1)),
+    ("SGD", dict(lr=0.01, momentum=0.5, maximize=True)),
+    ("SGD", dict(lr=0.01, foreach=False, fused=None)),
+    ("Adam", dict()),
+    ("Adam", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6)),
+    ("Adam", dict(lr=0.01, weight_decay=0.1)),
+    ("Adam", dict(lr=0.01, amsgrad=True)),
+    ("Adam", dict(lr=0.01, maximize=True, amsgrad=True, weight_decay=0.01)),
+    ("Adam", dict(lr=0.01, decoupled_weight_decay=True, weight_decay=0.1)),
+    ("Adam", dict(lr=0.01, betas=(0.3, 0.9))),  # lerp weight >= 0.5: torch's other branch
+    ("Adam", dict(lr=0.01, foreach=False, capturable=False, differentiable=False)),
+    ("AdamW", dict()),
+    ("AdamW", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ("AdamW", dict(lr=0.01, maximize=True)),
+    ("Adagrad", dict()),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.5, eps=1e-6)),
+    ("Adagrad", dict(lr=0.1, maximize=True)),
+    ("Adadelta", dict()),
+    ("Adadelta", dict(lr=0.5, rho=0.8, eps=1e-5, weight_decay=0.1)),
+    ("Adadelta", dict(maximize=True)),
+    ("Adamax", dict()),
+    ("Adamax", dict(lr=0.01, betas=(0.8, 0.99), weight_decay=0.1)),
+    ("Adamax", dict(lr=0.01, maximize=True, betas=(0.4, 0.9))),
+    ("RMSprop", dict()),
+    ("RMSprop", dict(lr=0.001, alpha=0.9, momentum=0.9)),
+    ("RMSprop", dict(lr=0.001, centered=True, weight_decay=0.1)),
+    ("RMSprop", dict(lr=0.001, centered=True, momentum=0.5, maximize=True)),
+    ("Rprop", dict()),
+    ("Rprop", dict(lr=0.1, etas=(0.3, 1.5), step_sizes=(1e-3, 1.0))),
+    ("Rprop", dict(maximize=True)),
+    ("NAdam", dict()),
+    ("NAdam", dict(lr=0.01, momentum_decay=0.01, weight_decay=0.1)),
+    ("NAdam", dict(lr=0.01, decoupled_weight_decay=True, weight_decay=0.1, maximize=True)),
+    ("RAdam", dict()),
+    ("RAdam", dict(lr=0.01, betas=(0.8, 0.9), weight_decay=0.1)),
+    ("RAdam", dict(lr=0.01, decoupled_weight_decay=True, weight_decay=0.1, maximize=True)),
+    ("ASGD", dict()),
+    ("ASGD", dict(lr=0.05, lambd=1e-3, alpha=0.5, t0=20, weight_decay=0.1)),
+    ("ASGD", dict(lr=0.05, t0=0, maximize=True)),
+    ("Adafactor", dict()),
+    ("Adafactor", dict(lr=0.05, beta2_decay=-0.5, eps=(1e-6, 1e-2), d=2.0, weight_decay=0.1)),
+    ("Adafactor", dict(lr=0.05, maximize=True)),
+]
+# fmt: on
+
+
+def case_id(case):
+    name, kw = case
+    return name + ("-" + "-".join(f"{k}={v}" for k, v in kw.items()) if kw else "")
+
+
+STEPS = 100
+
+
+def pair(torch, name, kw, dtype=np.float32):
+    """The same parameters and optimizer in torch and ember: ``(torch params, torch opt, ember params, ember opt)``."""
+    arrays = init_arrays(dtype=dtype)
+    tp, ep = make_params(torch, arrays), make_params(ember, arrays)
+    return tp, getattr(torch.optim, name)(tp, **kw), ep, getattr(ember.optim, name)(ep, **kw)

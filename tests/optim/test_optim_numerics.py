@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from optim_cases import (
+    CASES,
+    STEPS,
     arrays_of,
     assert_trees_close,
-    convert_tree,
+    case_id,
     init_arrays,
     make_params,
+    pair,
     run_steps,
     to_numpy_tree,
 )
@@ -18,73 +21,11 @@ import ember
 
 torch = pytest.importorskip("torch")
 
-# fmt: off
-CASES = [
-    ("SGD", dict(lr=0.01)),
-    ("SGD", dict(lr=0.01, momentum=0.9)),
-    ("SGD", dict(lr=0.01, momentum=0.9, dampening=0.3, weight_decay=0.05)),
-    ("SGD", dict(lr=0.01, momentum=0.9, nesterov=True, weight_decay=0.1)),
-    ("SGD", dict(lr=0.01, momentum=0.5, maximize=True)),
-    ("SGD", dict(lr=0.01, foreach=False, fused=None)),
-    ("Adam", dict()),
-    ("Adam", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6)),
-    ("Adam", dict(lr=0.01, weight_decay=0.1)),
-    ("Adam", dict(lr=0.01, amsgrad=True)),
-    ("Adam", dict(lr=0.01, maximize=True, amsgrad=True, weight_decay=0.01)),
-    ("Adam", dict(lr=0.01, decoupled_weight_decay=True, weight_decay=0.1)),
-    ("Adam", dict(lr=0.01, betas=(0.3, 0.9))),  # lerp weight >= 0.5: torch's other branch
-    ("Adam", dict(lr=0.01, foreach=False, capturable=False, differentiable=False)),
-    ("AdamW", dict()),
-    ("AdamW", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
-    ("AdamW", dict(lr=0.01, maximize=True)),
-    ("Adagrad", dict()),
-    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.5, eps=1e-6)),
-    ("Adagrad", dict(lr=0.1, maximize=True)),
-    ("Adadelta", dict()),
-    ("Adadelta", dict(lr=0.5, rho=0.8, eps=1e-5, weight_decay=0.1)),
-    ("Adadelta", dict(maximize=True)),
-    ("Adamax", dict()),
-    ("Adamax", dict(lr=0.01, betas=(0.8, 0.99), weight_decay=0.1)),
-    ("Adamax", dict(lr=0.01, maximize=True, betas=(0.4, 0.9))),
-    ("RMSprop", dict()),
-    ("RMSprop", dict(lr=0.001, alpha=0.9, momentum=0.9)),
-    ("RMSprop", dict(lr=0.001, centered=True, weight_decay=0.1)),
-    ("RMSprop", dict(lr=0.001, centered=True, momentum=0.5, maximize=True)),
-    ("Rprop", dict()),
-    ("Rprop", dict(lr=0.1, etas=(0.3, 1.5), step_sizes=(1e-3, 1.0))),
-    ("Rprop", dict(maximize=True)),
-    ("NAdam", dict()),
-    ("NAdam", dict(lr=0.01, momentum_decay=0.01, weight_decay=0.1)),
-    ("NAdam", dict(lr=0.01, decoupled_weight_decay=True, weight_decay=0.1, maximize=True)),
-    ("RAdam", dict()),
-    ("RAdam", dict(lr=0.01, betas=(0.8, 0.9), weight_decay=0.1)),
-    ("RAdam", dict(lr=0.01, decoupled_weight_decay=True, weight_decay=0.1, maximize=True)),
-    ("ASGD", dict()),
-    ("ASGD", dict(lr=0.05, lambd=1e-3, alpha=0.5, t0=20, weight_decay=0.1)),
-    ("ASGD", dict(lr=0.05, t0=0, maximize=True)),
-    ("Adafactor", dict()),
-    ("Adafactor", dict(lr=0.05, beta2_decay=-0.5, eps=(1e-6, 1e-2), d=2.0, weight_decay=0.1)),
-    ("Adafactor", dict(lr=0.05, maximize=True)),
-]
-# fmt: on
-STEPS = 100
-
-
-def case_id(case):
-    name, kw = case
-    return name + ("-" + "-".join(f"{k}={v}" for k, v in kw.items()) if kw else "")
-
-
-def _pair(name, kw, dtype=np.float32):
-    arrays = init_arrays(dtype=dtype)
-    tp, ep = make_params(torch, arrays), make_params(ember, arrays)
-    return tp, getattr(torch.optim, name)(tp, **kw), ep, getattr(ember.optim, name)(ep, **kw)
-
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_parameters_match_torch_after_100_steps(case):
     name, kw = case
-    tp, topt, ep, eopt = _pair(name, kw)
+    tp, topt, ep, eopt = pair(torch, name, kw)
     run_steps(torch, topt, tp, 0, STEPS)
     run_steps(ember, eopt, ep, 0, STEPS)
     for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
@@ -96,45 +37,12 @@ def test_parameters_match_torch_after_100_steps(case):
 @pytest.mark.parametrize("case", CASES[:1] + CASES[6:7], ids=case_id)
 def test_float64_parameters_match_torch(case):
     name, kw = case
-    tp, topt, ep, eopt = _pair(name, kw, dtype=np.float64)
+    tp, topt, ep, eopt = pair(torch, name, kw, dtype=np.float64)
     run_steps(torch, topt, tp, 0, 30)
     run_steps(ember, eopt, ep, 0, 30)
     for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
         assert e.dtype == np.float64
         np.testing.assert_allclose(e, t, rtol=1e-12, atol=1e-12)
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_torch_state_dict_loads_into_ember_and_continues(case):
-    name, kw = case
-    arrays = init_arrays()
-    tp = make_params(torch, arrays)
-    topt = getattr(torch.optim, name)(tp, **kw)
-    run_steps(torch, topt, tp, 0, 40)
-    ep = make_params(ember, arrays_of(tp))
-    eopt = getattr(ember.optim, name)(ep, **kw)
-    eopt.load_state_dict(convert_tree(topt.state_dict(), ember))
-    assert_trees_close(to_numpy_tree(eopt.state_dict()), to_numpy_tree(topt.state_dict()))
-    run_steps(torch, topt, tp, 40, 30)
-    run_steps(ember, eopt, ep, 40, 30)
-    for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
-        np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_ember_state_dict_loads_into_torch_and_continues(case):
-    name, kw = case
-    arrays = init_arrays()
-    ep = make_params(ember, arrays)
-    eopt = getattr(ember.optim, name)(ep, **kw)
-    run_steps(ember, eopt, ep, 0, 40)
-    tp = make_params(torch, arrays_of(ep))
-    topt = getattr(torch.optim, name)(tp, **kw)
-    topt.load_state_dict(convert_tree(eopt.state_dict(), torch))
-    run_steps(torch, topt, tp, 40, 30)
-    run_steps(ember, eopt, ep, 40, 30)
-    for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
-        np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
 
 
 def test_torch_tensors_in_a_state_dict_are_converted_on_load():
@@ -271,15 +179,3 @@ def test_a_state_dict_saved_by_torch_loads_and_one_saved_by_ember_loads_in_torch
     for k, v in topt.state_dict()["state"][0].items():
         assert back["state"][0][k].dtype == v.dtype
         torch.testing.assert_close(back["state"][0][k], v)
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_foreach_true_matches_torchs_multi_tensor_path(case):
-    """``foreach=True`` runs torch's multi-tensor kernels; ember's single path agrees to float32 rounding."""
-    name, kw = case
-    kw = {**kw, "foreach": True}
-    tp, topt, ep, eopt = _pair(name, kw)
-    run_steps(torch, topt, tp, 0, 50)
-    run_steps(ember, eopt, ep, 0, 50)
-    for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
-        np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
