@@ -34,6 +34,18 @@ ERRORS = [
     ("device bad index",         lambda m: m.device("cuda:x")),
     ("device negative index",    lambda m: m.device("cpu:-1")),
     ("to device foo",            lambda m: m.zeros(2).to("foo")),
+    ("device empty",             lambda m: m.device("")),
+    ("device with space",        lambda m: m.device("cpu ")),
+    ("device leading zero",      lambda m: m.device("cuda:01")),
+    ("device two colons",        lambda m: m.device("cuda:0:1")),
+    ("device capitalised",       lambda m: m.device("Cuda")),
+    ("device index not int",     lambda m: m.device("cuda", "a")),
+    ("device index twice",       lambda m: m.device("cuda:0", 1)),
+    ("device None",              lambda m: m.device(None)),
+    ("Size of floats",           lambda m: m.Size([2, 2.5])),
+    ("broadcast_shapes",         lambda m: m.broadcast_shapes((2, 1), (3, 4))),
+    ("broadcast_tensors",        lambda m: m.broadcast_tensors(m.zeros(2, 3), m.zeros(4))),
+    ("legacy Tensor of float",   lambda m: m.Tensor(2.5)),
     # shapes
     ("matmul 2-d mismatch",      lambda m: m.zeros(2, 3) @ m.zeros(4, 5)),
     ("mm mismatch",              lambda m: m.zeros(2, 3).mm(m.zeros(2, 3))),
@@ -136,8 +148,18 @@ def test_cuda_tensor_without_gpu_raises_a_clear_error():
         assert "CUDA" in str(ee.value) or "cuda" in str(ee.value)
 
 
+def test_device_of_an_int_without_accelerator_raises_like_torch():
+    if ember.cuda.is_available() or torch.cuda.is_available():
+        pytest.skip("an accelerator is present")
+    with pytest.raises(RuntimeError) as te:
+        torch.device(0)
+    with pytest.raises(RuntimeError) as ee:
+        ember.device(0)
+    assert str(ee.value) == str(te.value)
+
+
 def test_device_objects_match_torch():
-    for spec in ["cpu", "cuda", "cuda:1", "meta"]:
+    for spec in ["cpu", "cuda", "cuda:1", "meta", "cpu:0", "cuda:10", "mps", "xla", "hip:1"]:
         e, t = ember.device(spec), torch.device(spec)
         assert (repr(e), str(e), e.type, e.index) == (repr(t), str(t), t.type, t.index)
     assert ember.device("cuda", 0) == ember.device("cuda:0")

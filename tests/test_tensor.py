@@ -401,3 +401,101 @@ def test_legacy_tensor_constructors_match_torch():
             assert tuple(e) == tuple(t)
     assert isinstance(ember.zeros(1), ember.FloatTensor) and not isinstance(ember.zeros(1).long(), ember.FloatTensor)
     assert isinstance(ember.zeros(1).long(), ember.LongTensor)
+
+
+# ------------------------------------------------------------------ torch.Size, torch.Tensor(...), namespace helpers
+SIZE_CASES = [
+    ("list", lambda m: m.Size([2, 3])),
+    ("empty", lambda m: m.Size([])),
+    ("slice", lambda m: m.Size([2, 3, 4])[1:]),
+    ("reversed slice", lambda m: m.Size([2, 3])[::-1]),
+    ("index", lambda m: m.Size([2, 3])[-1]),
+    ("add", lambda m: m.Size([2]) + m.Size([3])),
+    ("add tuple", lambda m: m.Size([2]) + (3,)),
+    ("radd tuple", lambda m: (1,) + m.Size([4])),
+    ("mul", lambda m: m.Size([2, 3]) * 2),
+    ("rmul", lambda m: 2 * m.Size([2, 3])),
+    ("numel", lambda m: m.Size([2, 3, 4]).numel()),
+    ("numel empty", lambda m: m.Size([]).numel()),
+    ("count", lambda m: m.Size([2, 3, 2]).count(2)),
+    ("equal tuple", lambda m: m.Size([2, 3]) == (2, 3)),
+    ("hash", lambda m: hash(m.Size([2, 3])) == hash((2, 3))),
+    ("bools and numpy ints", lambda m: m.Size([True, np.int64(3)])),
+    ("int tensors", lambda m: m.Size([m.tensor(2), m.tensor([3])])),
+    ("negative", lambda m: m.Size([-1])),
+    ("pickle", lambda m: __import__("pickle").loads(__import__("pickle").dumps(m.Size([2, 3])))),
+    ("zeros of Size", lambda m: m.zeros(m.Size([2, 3])).shape),
+    ("float item", lambda m: m.Size([2, 2.5])),
+    ("float tensor item", lambda m: m.Size([m.tensor(2.0)])),
+    ("None item", lambda m: m.Size([None])),
+    ("int", lambda m: m.Size(2)),
+]
+
+
+@pytest.mark.parametrize("name, fn", SIZE_CASES, ids=[c[0] for c in SIZE_CASES])
+def test_size_matches_torch(name, fn):
+    assert outcome(lambda: fn(ember)) == outcome(lambda: fn(torch))
+
+
+def outcome(fn):
+    """repr of the result, or (exception type, message): what a user sees."""
+    try:
+        return repr(fn())
+    except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+        return type(e).__name__, str(e).split("\n")[0]
+
+
+LEGACY = [
+    ("Tensor of float tensor", lambda m: m.Tensor(m.tensor([1.0, 2.0]))),
+    ("Tensor of int tensor keeps dtype", lambda m: m.Tensor(m.tensor([1, 2]))),
+    ("Tensor of a float", lambda m: m.Tensor(2.5)),
+    ("Tensor of a bool", lambda m: m.Tensor(True)),
+    ("Tensor of ints is sizes", lambda m: m.Tensor(2, 3).shape),
+    ("Tensor of Size", lambda m: m.Tensor(m.Size([2, 3])).shape),
+    ("Tensor of numpy", lambda m: m.Tensor(np.array([1, 2], dtype=np.int64))),
+    ("Tensor of tensor with device", lambda m: m.Tensor(m.tensor([1, 2]), device="cpu")),
+    ("FloatTensor of long tensor", lambda m: m.FloatTensor(m.tensor([1, 2]))),
+    ("LongTensor of float tensor", lambda m: m.LongTensor(m.tensor([1.5]))),
+    ("DoubleTensor of double tensor", lambda m: m.DoubleTensor(m.tensor([1.5], dtype=m.float64))),
+    ("LongTensor of floats list", lambda m: m.LongTensor([1.7, -2.2])),
+]
+
+
+@pytest.mark.parametrize("name, fn", LEGACY, ids=[c[0] for c in LEGACY])
+def test_legacy_constructor_matches_torch(name, fn):
+    assert outcome(lambda: fn(ember)) == outcome(lambda: fn(torch))
+
+
+def test_legacy_tensor_of_tensor_is_an_alias():
+    x = ember.tensor([1.0, 2.0])
+    y = ember.Tensor(x)
+    y.add_(1)
+    assert x.tolist() == [2.0, 3.0] and x._version == y._version == 1
+
+
+BROADCAST_SHAPES = [
+    ((2, 1), (3,)), ((2, 1), (3, 4)), ((2, 3), (4,)), ((5,), (2, 3), (4,)), ((3,), (2,), (2,)), ((1,), (-1,)), (),
+    (2, (3, 1)), ((0,), (1,)), ((0,), (3,)), ((2, 1), (1, 3)), ((1, 4, 1), (3, 1, 1, 2)),
+]
+
+
+@pytest.mark.parametrize("shapes", BROADCAST_SHAPES, ids=str)
+def test_broadcast_shapes_matches_torch(shapes):
+    assert outcome(lambda: ember.broadcast_shapes(*shapes)) == outcome(lambda: torch.broadcast_shapes(*shapes))
+
+
+@pytest.mark.parametrize("shapes", [((2, 1), (3,)), ((2, 3), (4,)), ((2, 3), (3, 3), (4,))], ids=str)
+def test_broadcast_tensors_matches_torch(shapes):
+    def run(m):
+        return [tuple(t.shape) for t in m.broadcast_tensors(*[m.zeros(s) for s in shapes])]
+
+    assert outcome(lambda: run(ember)) == outcome(lambda: run(torch))
+
+
+def test_typename_and_is_tensor_match_torch():
+    for e, t in [(ember.zeros(1), torch.zeros(1)), (ember.zeros(1).long(), torch.zeros(1).long()), (1, 1),
+                 (len, len), (np.zeros(1), np.zeros(1)), ("a", "a")]:
+        assert ember.typename(e) == torch.typename(t)
+    assert ember.typename(ember.nn.Linear(1, 1)) == torch.typename(torch.nn.Linear(1, 1)).replace("torch.", "ember.")
+    assert ember.is_tensor(ember.zeros(1)) and not ember.is_tensor(np.zeros(1))
+    assert ember.numel(ember.zeros(2, 3)) == 6

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+_KNOWN_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla",
+                "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+
 
 class device:
     """Where a tensor lives; printed as torch prints it (``device(type='cuda', index=0)``)."""
@@ -12,24 +15,42 @@ class device:
         if isinstance(type_or_device, device):
             return type_or_device
         if isinstance(type_or_device, int) and not isinstance(type_or_device, bool) and index is None:
-            type_or_device, index = "cuda", type_or_device  # torch: device(0) means cuda:0
+            # torch: device(0) is index 0 of the current accelerator, an error where there is none
+            from . import cuda
+
+            if not cuda.is_available():
+                raise RuntimeError("Cannot access accelerator device when none is available.")
+            type_or_device, index = "cuda", type_or_device
         if not isinstance(type_or_device, str):
-            raise TypeError(f"device() received an invalid combination of arguments - got ({type(type_or_device).__name__})")
-        spec = type_or_device.strip()
-        kind, _, idx = spec.partition(":")
-        if kind not in ("cpu", "cuda", "meta", "mps", "xpu"):
+            name = type(type_or_device).__name__
+            raise TypeError(
+                f"device() received an invalid combination of arguments - got ({name}), but expected one of:\n"
+                f" * (torch.device device)\n      didn't match because some of the arguments have invalid types: "
+                f"(!{name}!)\n * (str type, int index = -1)\n"
+            )
+        if index is not None and (not isinstance(index, int) or isinstance(index, bool)):
+            raise TypeError(f"device(): argument 'index' (position 2) must be int, not {type(index).__name__}")
+        spec = type_or_device
+        if not spec:
+            raise RuntimeError("Device string must not be empty")
+        kind, colon, idx = spec.partition(":")
+        if kind not in _KNOWN_TYPES:
+            if not kind.isalpha():  # torch: spaces and other characters make the string invalid, not the type
+                raise RuntimeError(f"Invalid device string: '{spec}'")
             raise RuntimeError(
                 "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, "
                 f"vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: {spec}"
             )
-        if idx:
+        if colon:
             if index is not None:
-                raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {spec}")
-            if not idx.isdigit():
+                raise RuntimeError(
+                    f"type (string) must not include an index because index was passed explicitly: {spec}"
+                )
+            if not idx.isdigit() or (len(idx) > 1 and idx[0] == "0"):  # torch: "cuda:01" is invalid
                 raise RuntimeError(f"Invalid device string: '{spec}'")
             index = int(idx)
         if index is not None and index < 0:
-            raise RuntimeError(f"Device index must not be negative")
+            raise RuntimeError("Device index must not be negative")
         self = object.__new__(cls)
         object.__setattr__(self, "type", kind)
         object.__setattr__(self, "index", index)

@@ -25,8 +25,8 @@ def is_complex(input: Tensor) -> bool:
 
 def is_nonzero(input: Tensor) -> bool:
     if input.numel() != 1:
-        raise RuntimeError(f"Boolean value of Tensor with {'no values' if input.numel() == 0 else 'more than one value'} "
-                           "is ambiguous")
+        what = "no values" if input.numel() == 0 else "more than one value"
+        raise RuntimeError(f"Boolean value of Tensor with {what} is ambiguous")
     return bool(input.item())
 
 
@@ -45,20 +45,47 @@ def can_cast(from_, to) -> bool:
 
 
 def broadcast_shapes(*shapes) -> Size:
-    try:
-        return Size(np.broadcast_shapes(*[tuple(s) if not isinstance(s, int) else (s,) for s in shapes]))
-    except ValueError:
-        from ._errors import broadcast_mismatch
-
-        raise broadcast_mismatch(shapes[0], shapes[1]) from None
+    """Return the shape the given shapes broadcast to, without making tensors (ints count as 1-d shapes)."""
+    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+    ndim = max((len(s) for s in shapes), default=0)
+    out = [1] * ndim
+    for i, shape in enumerate(shapes):
+        for k in range(-1, -len(shape) - 1, -1):  # torch: from the last dimension, updating the result as it goes
+            n = shape[k]
+            if n < 0:
+                raise ValueError("Attempting to broadcast a dimension with negative length!")
+            if n == 1 or n == out[k]:
+                continue
+            if out[k] != 1:
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {n} at {k}! Mismatching argument at index {i} "
+                    f"had {shape}; but expected shape should be broadcastable to [{', '.join(map(str, out))}]"
+                )
+            out[k] = n
+    return Size(out)
 
 
 def broadcast_tensors(*tensors):
-    shape = broadcast_shapes(*[t.shape for t in tensors])
+    """Expand the tensors to their common shape (views); a mismatch names the first pair that fails, as torch."""
+    from ._errors import broadcast_mismatch
+
+    shape = ()
+    for t in tensors:  # torch: pairwise, left to right, with the tensor-op error text
+        try:
+            shape = np.broadcast_shapes(shape, tuple(t.shape))
+        except ValueError:
+            raise broadcast_mismatch(shape, tuple(t.shape)) from None
     return tuple(t.expand(shape) for t in tensors)
 
 
 def typename(obj) -> str:
+    """Return the type name of ``obj``: a tensor's legacy type (``torch.FloatTensor``), else module.qualname."""
     if isinstance(obj, Tensor):
         return obj.type()
-    return type(obj).__module__ + "." + type(obj).__qualname__
+    module = getattr(obj, "__module__", "") or ""
+    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if not isinstance(qualname, str):
+        module, qualname = type(obj).__module__, type(obj).__qualname__
+    if module in ("", "builtins"):
+        return qualname
+    return f"{module}.{qualname}"

@@ -18,6 +18,7 @@ from .autograd import function as _function
 from .backend import ARRAY_TYPES, device_of, to_device
 
 _ndarray = np.ndarray
+_tuple_new = tuple.__new__  # Size(...) checks its items; an array's shape is ints already
 _FROM_NP = D._FROM_NP
 
 
@@ -42,9 +43,9 @@ class Tensor:
 
     def __new__(cls, *args, **kwargs):
         # torch.Tensor(data) / torch.Tensor(*sizes): the legacy constructor, default dtype
-        from .ops.creation import _legacy_new
+        from ._legacy import legacy_new
 
-        return _legacy_new(cls, D.get_default_dtype(), args, kwargs)
+        return legacy_new(cls, D.get_default_dtype(), args, kwargs, typed=False)
 
     @staticmethod
     def _from(arr, dtype=None):
@@ -58,12 +59,12 @@ class Tensor:
     # ------------------------------------------------------------------ metadata
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return _tuple_new(Size, self._data.shape)
 
     def size(self, dim: int | None = None):
         """Return the shape, or the size of dimension ``dim``."""
         if dim is None:
-            return Size(self._data.shape)
+            return _tuple_new(Size, self._data.shape)
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]
 
     @property
