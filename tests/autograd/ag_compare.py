@@ -35,7 +35,7 @@ def assert_same(got, want, path="result", rtol=1e-5, atol=1e-6):
     if isinstance(want, tuple) and len(want) == 2 and want[0] in ("tuple", "list"):
         assert isinstance(got, tuple) and got[0] in ("tuple", "list"), f"{path}: ember gave {got!r}"
         assert len(got[1]) == len(want[1]), f"{path}: {len(got[1])} items, torch {len(want[1])}"
-        for i, (g, w) in enumerate(zip(got[1], want[1])):
+        for i, (g, w) in enumerate(zip(got[1], want[1], strict=False)):
             assert_same(g, w, f"{path}[{i}]", rtol, atol)
         return
     if isinstance(want, dict):

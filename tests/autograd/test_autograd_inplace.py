@@ -70,7 +70,7 @@ INPLACE = [
     ("view of plain tensor written with grad", lambda m, x: (lambda z: (z[:2].mul_(x[0, :2]), (
         z * m.tensor(V)).sum())[1])(m.ones(3))),
     ("in-place on detached copy", lambda m, x: (lambda d: (d.mul_(2), (x * x).sum())[1])(x.detach())),
-    ("in-place under no_grad on leaf", lambda m, x: (lambda y: y)(((x * x).sum()))),
+    ("in-place under no_grad on leaf", lambda m, x: (lambda y: y)((x * x).sum())),
 ]
 
 

@@ -18,9 +18,33 @@ from .gradcheck import gradcheck, gradgradcheck
 from .graph import Node
 
 __all__ = [
-    "Function", "FunctionCtx", "InplaceFunction", "Node", "Variable", "backward", "detect_anomaly", "enable_grad",
-    "functional", "grad", "gradcheck", "gradgradcheck", "inference_mode", "is_anomaly_enabled", "is_grad_enabled",
-    "is_inference_mode_enabled", "no_grad", "once_differentiable", "set_detect_anomaly", "set_grad_enabled",
+    "Function",
+    "FunctionCtx",
+    "InplaceFunction",
+    "NestedIOFunction",
+    "Node",
+    "Variable",
+    "anomaly_mode",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "function",
+    "functional",
+    "grad",
+    "grad_mode",
+    "gradcheck",
+    "gradgradcheck",
+    "graph",
+    "inference_mode",
+    "is_anomaly_check_nan_enabled",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
+    "is_inference_mode_enabled",
+    "no_grad",
+    "once_differentiable",
+    "run_backward",
+    "set_detect_anomaly",
+    "set_grad_enabled",
 ]
 
 
@@ -44,15 +68,13 @@ def _make_grads(outputs, grads):
         grads = (None,) * len(outputs)
     if len(grads) != len(outputs):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
-    for i, (o, g) in enumerate(zip(outputs, grads)):
+    for i, (o, g) in enumerate(zip(outputs, grads, strict=False)):
         if g is None:
             if o._requires_grad:
                 if o._data.size != 1:
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
                 if not o.dtype.is_floating_point:
-                    raise RuntimeError(
-                        f"grad can be implicitly created only for real scalar outputs but got {o.dtype}"
-                    )
+                    raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {o.dtype}")
             g = Tensor._from(array_module(o._data).ones(o._data.shape, dtype=o._data.dtype), o.dtype)
         elif not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
@@ -74,8 +96,9 @@ def _check_outputs(tensors):
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
-             inputs=None) -> None:
+def backward(
+    tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None
+) -> None:
     """Accumulate into the leaves' ``.grad`` the gradients of ``tensors`` (weighted by ``grad_tensors``)."""
     if grad_variables is not None:
         grad_tensors = grad_variables
@@ -90,13 +113,21 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
-         allow_unused=None, is_grads_batched=False, materialize_grads=False) -> tuple:
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    only_inputs=True,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+) -> tuple:
     """Return the gradients of ``outputs`` with respect to ``inputs`` without touching ``.grad``."""
     if materialize_grads and allow_unused is False:
         raise ValueError(
-            "Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
-            "allow_unused=False."
+            "Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False."
         )
     if allow_unused is None:
         allow_unused = materialize_grads
@@ -106,10 +137,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         raise NotImplementedError("ember: autograd.grad(is_grads_batched=True) is not supported")
     grads = _make_grads(outputs, _as_tuple(grad_outputs))
     _check_outputs(outputs)
-    res = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, allow_unused=allow_unused,
-                       accumulate=False)
+    res = run_backward(
+        outputs, grads, retain_graph, create_graph, inputs=inputs, allow_unused=allow_unused, accumulate=False
+    )
     if materialize_grads:
-        res = [r if r is not None else i.new_zeros(i.shape) for r, i in zip(res, inputs)]
+        res = [r if r is not None else i.new_zeros(i.shape) for r, i in zip(res, inputs, strict=False)]
     return tuple(res)
 
 

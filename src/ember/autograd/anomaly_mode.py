@@ -85,8 +85,10 @@ def report(node) -> None:
     """Warn with the forward stack of ``node``, whose backward just failed."""
     trace = node.__dict__.get("_trace")
     if trace is None:
-        msg = (f"Error detected in {node.name()}. No forward pass information available. Enable detect anomaly "
-               "during forward pass for more information.")
+        msg = (
+            f"Error detected in {node.name()}. No forward pass information available. Enable detect anomaly "
+            "during forward pass for more information."
+        )
     else:
         msg = f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n{trace}"
     warnings.warn(msg, UserWarning, stacklevel=3)

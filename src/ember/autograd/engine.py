@@ -109,7 +109,7 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
     # ---------------------------------------------------------------- roots
     buffers = {}
     root_nodes = []
-    for i, (t, g) in enumerate(zip(roots, grads)):
+    for i, (t, g) in enumerate(zip(roots, grads, strict=False)):
         if not t._requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         node, nr = _edge(t)

@@ -74,7 +74,7 @@ class Node:
         """The op's inputs as given to apply(), checked against in-place changes since."""
         if self._freed:
             raise RuntimeError(_STALE)
-        for t, v in zip(self._saved, self._versions):
+        for t, v in zip(self._saved, self._versions, strict=False):
             if v is not None and t._vc[0] != v:
                 raise _modified_error(t, v)
         return self._saved
@@ -162,11 +162,15 @@ def _modified_error(t, expected, current=None, fn=None):
     from .anomaly_mode import state as anomaly
 
     if anomaly.enabled:
-        hint = ("Hint: the backtrace further above shows the operation that failed to compute its gradient. The "
-                "variable in question was changed in there or anywhere later. Good luck!")
+        hint = (
+            "Hint: the backtrace further above shows the operation that failed to compute its gradient. The "
+            "variable in question was changed in there or anywhere later. Good luck!"
+        )
     else:
-        hint = ("Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
-                "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        hint = (
+            "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+        )
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
         f"[{t.type()} [{shape}]]{which}is at version {current}; expected version {expected} instead. {hint}"
@@ -397,7 +401,9 @@ class _FunctionNode(Node, FunctionCtx):
 
     def _apply_backward(self, grads):
         if self._materialize:
-            grads = [_zeros(m) if g is None and m is not None else g for g, m in zip(grads, self._out_meta)]
+            grads = [
+                _zeros(m) if g is None and m is not None else g for g, m in zip(grads, self._out_meta, strict=False)
+            ]
         r = self._fn_cls.backward(self, *grads)
         if type(r) is not tuple:
             r = (r,)
@@ -410,7 +416,7 @@ class _FunctionNode(Node, FunctionCtx):
                     f"function {type(self).__name__} returned an incorrect number of gradients (expected {n}, "
                     f"got {len(r)})"
                 )
-        for i, (g, is_t) in enumerate(zip(r, self._in_is_tensor)):
+        for i, (g, is_t) in enumerate(zip(r, self._in_is_tensor, strict=False)):
             if g is not None and not is_t:
                 raise RuntimeError(
                     f"function {type(self).__name__} returned a gradient different than None at position {i + 1}, "
@@ -480,8 +486,8 @@ class Function(metaclass=_FunctionMeta):
     def apply(cls, *args, **kwargs):
         ctx = cls._backward_cls()
         is_t = tuple(isinstance(a, _Tensor) for a in args)
-        record = state.enabled and any(t and a._requires_grad for t, a in zip(is_t, args))
-        ctx.needs_input_grad = tuple(record and t and a._requires_grad for t, a in zip(is_t, args))
+        record = state.enabled and any(t and a._requires_grad for t, a in zip(is_t, args, strict=False))
+        ctx.needs_input_grad = tuple(record and t and a._requires_grad for t, a in zip(is_t, args, strict=False))
         with no_grad():
             if _has_setup_context(cls):
                 out = cls.forward(*args, **kwargs)
@@ -509,8 +515,10 @@ def _record_function(ctx, args, is_t, out, to_save):
     single = not isinstance(out, tuple)
     outs = (out,) if single else out
     ctx._seq = next(_seq)
-    ctx._next = tuple(_edge(a) if t and a._requires_grad else (None, 0) for t, a in zip(is_t, args))
-    ctx._in_meta = [(a._data.shape, a.dtype) if t and a._requires_grad else None for t, a in zip(is_t, args)]
+    ctx._next = tuple(_edge(a) if t and a._requires_grad else (None, 0) for t, a in zip(is_t, args, strict=False))
+    ctx._in_meta = [
+        (a._data.shape, a.dtype) if t and a._requires_grad else None for t, a in zip(is_t, args, strict=False)
+    ]
     ctx._in_is_tensor = is_t
     ctx._versions = ()
     ctx._saved = ()
@@ -519,7 +527,7 @@ def _record_function(ctx, args, is_t, out, to_save):
         _anomaly.record(ctx)
     dirty = {id(t) for t in ctx.__dict__.get("_dirty", ())}
     non_diff = {id(t) for t in ctx.__dict__.get("_non_diff", ())}
-    inputs = {id(a) for a, t in zip(args, is_t) if t}
+    inputs = {id(a) for a, t in zip(args, is_t, strict=False) if t}
     result, meta, out_ids = [], [], {}
     for i, o in enumerate(outs):
         if not isinstance(o, _Tensor):

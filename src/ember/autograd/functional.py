@@ -69,24 +69,24 @@ def _check_v(v, other, fn_name: str):
     if len(v) != len(other):
         raise RuntimeError(
             f"v is a tuple of invalid length: should be {len(other)} but got {len(v)}."
-            if fn_name else "The given v should contain a single Tensor."
+            if fn_name
+            else "The given v should contain a single Tensor."
         )
-    for i, (a, b) in enumerate(zip(v, other)):
+    for i, (a, b) in enumerate(zip(v, other, strict=False)):
         if a.shape != b.shape:
-            raise RuntimeError(
-                f"Entry {i} in v has invalid size: should be {b.shape} but got {a.shape}."
-            )
+            raise RuntimeError(f"Entry {i} in v has invalid size: should be {b.shape} but got {a.shape}.")
 
 
 def _zeros_for_none(grads, refs, strict: bool, what: str):
     out = []
-    for i, (g, r) in enumerate(zip(grads, refs)):
+    for i, (g, r) in enumerate(zip(grads, refs, strict=False)):
         if g is None:
             if strict:
                 raise RuntimeError(
                     f"The output of the user-provided function is independent of input {i}. This is not allowed in "
                     "strict mode."
-                    if what == "input" else f"The gradient with respect to {what} {i} is independent of the inputs "
+                    if what == "input"
+                    else f"The gradient with respect to {what} {i} is independent of the inputs "
                     "of the user-provided function. This is not allowed in strict mode."
                 )
             g = r.new_zeros(r.shape)
@@ -98,9 +98,7 @@ def _checked_outputs(outputs, fn_name: str, scalar: bool = False):
     is_tuple, outs = _as_tuple(outputs, "outputs of the user-provided function", fn_name)
     if scalar:
         if is_tuple or outs[0].numel() != 1:
-            raise RuntimeError(
-                f"The function given to {fn_name} should return a single Tensor with a single element."
-            )
+            raise RuntimeError(f"The function given to {fn_name} should return a single Tensor with a single element.")
     return is_tuple, outs
 
 
@@ -123,8 +121,9 @@ def vjp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
             vs = (outs[0].new_ones(outs[0].shape),)
         diff = [i for i, o in enumerate(outs) if o.requires_grad]
         if diff:
-            grads = _grad([outs[i] for i in diff], ins, [vs[i] for i in diff], create_graph=create_graph,
-                          allow_unused=True)
+            grads = _grad(
+                [outs[i] for i in diff], ins, [vs[i] for i in diff], create_graph=create_graph, allow_unused=True
+            )
         else:
             grads = (None,) * len(ins)
         grads = _zeros_for_none(grads, ins, strict, "input")
@@ -155,18 +154,25 @@ def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
             g_in = _grad([outs[i] for i in diff], ins, [us[i] for i in diff], create_graph=True, allow_unused=True)
         else:
             g_in = (None,) * len(ins)
-        pairs = [(g, vv) for g, vv in zip(g_in, vs) if g is not None and g.requires_grad]
+        pairs = [(g, vv) for g, vv in zip(g_in, vs, strict=False) if g is not None and g.requires_grad]
         if pairs:
-            res = _grad([g for g, _ in pairs], us, [vv for _, vv in pairs], create_graph=create_graph,
-                        allow_unused=True)
+            res = _grad(
+                [g for g, _ in pairs], us, [vv for _, vv in pairs], create_graph=create_graph, allow_unused=True
+            )
         else:
             res = (None,) * len(us)
         res = _zeros_for_none(res, outs, strict, "output")
     return _unwrap(is_out_tuple, _finish(outs, create_graph)), _unwrap(is_out_tuple, _finish(res, create_graph))
 
 
-def jacobian(func: Callable, inputs, create_graph: bool = False, strict: bool = False, vectorize: bool = False,
-             strategy: str = "reverse-mode"):
+def jacobian(
+    func: Callable,
+    inputs,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    strategy: str = "reverse-mode",
+):
     """Return the Jacobian of ``func`` at ``inputs``: for each output and input, shape output.shape + input.shape.
 
     >>> x = ember.tensor([1.0, 2.0])
@@ -175,9 +181,11 @@ def jacobian(func: Callable, inputs, create_graph: bool = False, strict: bool = 
             [0., 4.]])
     """
     if strategy not in ("reverse-mode", "forward-mode"):
-        raise ValueError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your function '
-                         "has more outputs than inputs, \"forward-mode\" tends to be more performant. Otherwise, "
-                         "prefer to use \"reverse-mode\".")
+        raise ValueError(
+            'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your function '
+            'has more outputs than inputs, "forward-mode" tends to be more performant. Otherwise, '
+            'prefer to use "reverse-mode".'
+        )
     with enable_grad():
         is_in_tuple, ins = _as_tuple(inputs, "inputs", "jacobian")
         ins = _prepare(ins, create_graph)
@@ -192,7 +200,7 @@ def jacobian(func: Callable, inputs, create_graph: bool = False, strict: bool = 
                     gs = _grad(flat[j], ins, retain_graph=True, create_graph=create_graph, allow_unused=True)
                 else:
                     gs = (None,) * len(ins)
-                for k, (g, x) in enumerate(zip(gs, ins)):
+                for k, (g, x) in enumerate(zip(gs, ins, strict=False)):
                     if g is None:
                         if strict:
                             raise RuntimeError(
@@ -214,8 +222,14 @@ def jacobian(func: Callable, inputs, create_graph: bool = False, strict: bool = 
     return _unwrap(is_out_tuple, tuple(jac))
 
 
-def hessian(func: Callable, inputs, create_graph: bool = False, strict: bool = False, vectorize: bool = False,
-            outer_jacobian_strategy: str = "reverse-mode"):
+def hessian(
+    func: Callable,
+    inputs,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    outer_jacobian_strategy: str = "reverse-mode",
+):
     """Return the Hessian of the scalar function ``func`` at ``inputs``."""
     is_in_tuple, ins = _as_tuple(inputs, "inputs", "hessian")
 
@@ -223,7 +237,7 @@ def hessian(func: Callable, inputs, create_graph: bool = False, strict: bool = F
         out = func(*xs)
         _checked_outputs(out, "hessian", scalar=True)
         gs = _grad(out, xs, create_graph=True, allow_unused=True)
-        return tuple(g if g is not None else x.new_zeros(x.shape) for g, x in zip(gs, xs))
+        return tuple(g if g is not None else x.new_zeros(x.shape) for g, x in zip(gs, xs, strict=False))
 
     res = jacobian(gradient, ins, create_graph=create_graph, strict=strict)
     if not is_in_tuple:
@@ -249,10 +263,11 @@ def vhp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
         out = func(*ins)
         _checked_outputs(out, "vhp", scalar=True)
         g = _grad(out, ins, create_graph=True, allow_unused=True)
-        pairs = [(gg, vv) for gg, vv in zip(g, vs) if gg is not None and gg.requires_grad]
+        pairs = [(gg, vv) for gg, vv in zip(g, vs, strict=False) if gg is not None and gg.requires_grad]
         if pairs:
-            res = _grad([gg for gg, _ in pairs], ins, [vv for _, vv in pairs], create_graph=create_graph,
-                        allow_unused=True)
+            res = _grad(
+                [gg for gg, _ in pairs], ins, [vv for _, vv in pairs], create_graph=create_graph, allow_unused=True
+            )
         else:
             res = (None,) * len(ins)
         res = _zeros_for_none(res, ins, strict, "input")

@@ -79,12 +79,13 @@ def _analytical_jacobians(inputs, diff_idx, outputs, check_grad_dtypes):
             go = _tensor_cls()._from(flat.reshape(o._data.shape).copy(), o.dtype)
             flat[m] = 0
             grads = autograd_grad(o, diff_inputs, go, retain_graph=True, allow_unused=True)
-            for n, (g, x) in enumerate(zip(grads, diff_inputs)):
+            for n, (g, x) in enumerate(zip(grads, diff_inputs, strict=False)):
                 if g is None:
                     continue
                 if check_grad_dtypes and (g.dtype is not x.dtype or g._data.shape != x._data.shape):
-                    raise GradcheckError("Gradient has dtype mismatch" if g.dtype is not x.dtype
-                                         else "Gradient has shape mismatch")
+                    raise GradcheckError(
+                        "Gradient has dtype mismatch" if g.dtype is not x.dtype else "Gradient has shape mismatch"
+                    )
                 jac[n][k][:, m] = np.asarray(g._data).reshape(-1)
     return jac
 
@@ -124,8 +125,7 @@ def gradcheck(
     diff_idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x._requires_grad]
     if not diff_idx:
         raise ValueError(
-            "gradcheck expects at least one input tensor to require gradient, but none of them have "
-            "requires_grad=True."
+            "gradcheck expects at least one input tensor to require gradient, but none of them have requires_grad=True."
         )
     for i in diff_idx:
         if inputs[i].dtype.name not in ("float64", "complex128"):
@@ -188,8 +188,8 @@ def gradgradcheck(
     masked: bool = False,
 ) -> bool:
     """Check second derivatives: gradcheck of the map (inputs, grad_outputs) -> gradients of ``func``."""
-    from . import grad as autograd_grad
     from .._tensor import Tensor
+    from . import grad as autograd_grad
 
     inputs = _as_tuple(inputs)
     if grad_outputs is None:
@@ -206,7 +206,7 @@ def gradgradcheck(
 
     def new_func(*args):
         ins = args[: len(args) - n_go]
-        gos = args[len(args) - n_go:]
+        gos = args[len(args) - n_go :]
         with enable_grad():  # the numerical part calls this under no_grad; the gradients need a graph
             outs = _differentiable_outputs(_as_tuple(func(*ins)))
             diff_in = [ins[i] for i in diff_idx]
@@ -214,8 +214,15 @@ def gradgradcheck(
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(
-        new_func, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception,
-        nondet_tol=nondet_tol, check_undefined_grad=check_undefined_grad, check_grad_dtypes=check_grad_dtypes,
+        new_func,
+        inputs + grad_outputs,
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
+        nondet_tol=nondet_tol,
+        check_undefined_grad=check_undefined_grad,
+        check_grad_dtypes=check_grad_dtypes,
         fast_mode=fast_mode,
     )
 

@@ -196,7 +196,7 @@ def _positions(base, view) -> np.ndarray:
     if view.itemsize != item or any(s < 0 for s in base.strides + view.strides):
         raise NotImplementedError("ember: autograd through an in-place write to this kind of view is not supported")
     bst = [s // item for s in base.strides]
-    extent = 1 + sum((n - 1) * s for n, s in zip(base.shape, bst)) if base.size else 0
+    extent = 1 + sum((n - 1) * s for n, s in zip(base.shape, bst, strict=False)) if base.size else 0
     buf = np.full(max(extent, 1), -1, dtype=np.int64)
     as_strided = np.lib.stride_tricks.as_strided
     as_strided(buf, base.shape, [s * 8 for s in bst])[...] = np.arange(base.size).reshape(base.shape)
