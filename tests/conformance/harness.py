@@ -363,6 +363,7 @@ def assert_like_torch(got, want, *, tol: dict | None = None, signbit: bool = Tru
         wd, gd = _dtype_name(want.dtype), _dtype_name(got.dtype)
         assert gd == wd, f"{path}: dtype {gd} != torch's {wd}"
         assert tuple(got.shape) == tuple(want.shape), f"{path}: shape {tuple(got.shape)} != torch's {tuple(want.shape)}"
+        assert got.requires_grad == want.requires_grad, f"{path}: requires_grad {got.requires_grad} != torch's"
         g, w = _to_numpy(got), _to_numpy(want)
         assert g.dtype == w.dtype, f"{path}: array dtype {g.dtype} != {w.dtype}"
         _assert_values(g, w, wd, tol or {}, signbit, path)

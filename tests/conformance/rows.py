@@ -1395,5 +1395,193 @@ CONVERSION += [
     Row("can_cast", lambda d: [Sample(DT(d), DT(o), note=o) for o in ALL_C], dtypes=ALL_C),
 ]
 
-ROWS = ARITH + OPERATORS + UNARY + COMPARE + SHAPE + INDEX + LINALG + CREATION + CONVERSION
+
+# ------------------------------------------------------------------------------------------- in-place
+def inplace(name):
+    """Call ``x.<name>(*args)`` and return (whether it returned x itself, x)."""
+
+    def call(lib, x, *a, **k):
+        r = getattr(x, name)(*a, **k)
+        return r is x, x
+
+    return call
+
+
+def augmented(f):
+    """``x op= y``: the statement's result must be the same object (and x's values change)."""
+
+    def call(lib, x, y):
+        x0 = x
+        x = f(x, y)
+        return x is x0, x
+
+    return call
+
+
+_IN_DTYPES = ("bool", "uint8", "int64", "float16", "float32", "float64")
+_CAST_ERR = [Error(Sample(make((3,), "int64"), 2.5), RuntimeError, call=inplace("add_"), note="float into int")]
+INPLACE = [
+    Row("add_", binary(scalars=(2, 2.5, True)), dtypes=_IN_DTYPES, call=inplace("add_"), errors=_CAST_ERR),
+    Row(
+        "add_",
+        binary(scalars=(2,)),
+        dtypes=("int64", "float32"),
+        id="add_ alpha",
+        call=lambda lib, x, y: inplace("add_")(lib, x, y, alpha=2),
+    ),
+    Row("sub_", binary(scalars=(2, 2.5)), dtypes=_IN_DTYPES[1:], call=inplace("sub_")),
+    Row("mul_", binary(scalars=(2, 2.5, True)), dtypes=_IN_DTYPES, call=inplace("mul_")),
+    Row(
+        "div_",
+        binary(nonzero=True, scalars=(2, 2.5)),
+        dtypes=("float16", "float32", "float64"),
+        call=inplace("div_"),
+        errors=[Error(Sample(make((3,), "int64"), 2), RuntimeError, call=inplace("div_"), note="int true division")],
+    ),
+    Row(
+        "div_",
+        binary(nonzero=True, scalars=(2, 2.5)),
+        dtypes=("int64", "float32"),
+        id="div_ floor",
+        call=lambda lib, x, y: inplace("div_")(lib, x, y, rounding_mode="floor"),
+    ),
+    Row("pow_", binary(low=0.5, high=2, scalars=(2, 0.5)), dtypes=("float32", "float64"), call=inplace("pow_")),
+    Row("neg_", unary(), dtypes=("int64", "float32"), call=inplace("neg_")),
+    Row(
+        "exp_",
+        unary(),
+        dtypes=("float32",),
+        call=inplace("exp_"),
+        errors=[Error(Sample(make((3,), "int64")), RuntimeError, call=inplace("exp_"), note="int")],
+    ),
+    Row("zero_", unary(), dtypes=("bool", "int64", "float32"), call=inplace("zero_")),
+    Row(
+        "fill_",
+        lambda d: [
+            Sample(make((2, 3), d), 1),
+            Sample(make((2, 3), d), 2.5, note="float"),
+            Sample(make((2, 3), d), make((), d), note="0-d tensor"),
+        ],
+        dtypes=_IN_DTYPES,
+        call=inplace("fill_"),
+    ),
+    Row(
+        "copy_",
+        lambda d: [
+            Sample(make((2, 3), d), make((2, 3), "float64")),
+            Sample(make((2, 3), d), make((3,), "int32"), note="broadcast"),
+            Sample(make((3, 2), d).T, make((2, 3), d), note="transposed"),
+        ],
+        dtypes=_IN_DTYPES,
+        call=inplace("copy_"),
+        errors=[Error(Sample(make((2, 3)), make((4,))), RuntimeError, call=inplace("copy_"), note="shape")],
+    ),
+    Row("op +=", binary(scalars=(2, 2.5)), dtypes=("int64", "float32"), call=augmented(operator.iadd)),
+    Row("op -=", binary(scalars=(2, 2.5)), dtypes=("int64", "float32"), call=augmented(operator.isub)),
+    Row("op *=", binary(scalars=(2, 2.5)), dtypes=("int64", "float32"), call=augmented(operator.imul)),
+    Row(
+        "op /=",
+        binary(nonzero=True, scalars=(2, 2.5)),
+        dtypes=("float32",),
+        call=augmented(operator.itruediv),
+        errors=[Error(Sample(make((3,), "int64"), 2), RuntimeError, call=augmented(operator.itruediv), note="int")],
+    ),
+    Row("op //=", binary(nonzero=True, scalars=(2,)), dtypes=("int64", "float32"), call=augmented(operator.ifloordiv)),
+    Row("op %=", binary(nonzero=True, scalars=(3,)), dtypes=("int64", "float32"), call=augmented(operator.imod)),
+    Row("op **=", binary(low=0.5, high=2, scalars=(2,)), dtypes=("float32",), call=augmented(operator.ipow)),
+    Row("op &=", binary(scalars=(3,)), dtypes=("bool", "int64"), call=augmented(operator.iand)),
+    Row("op |=", binary(scalars=(3,)), dtypes=("bool", "int64"), call=augmented(operator.ior)),
+    Row("op ^=", binary(scalars=(3,)), dtypes=("bool", "int64"), call=augmented(operator.ixor)),
+    Row(
+        "setitem view",
+        lambda d: [Sample(make((4, 3), d), note="writes through")],
+        dtypes=("int64", "float32"),
+        call=lambda lib, x: (x[1].fill_(7), x[:, 0].mul_(2), x.view(-1)[0:2].zero_(), x)[-1],
+    ),
+]
+
+# ------------------------------------------------------------------------------------------- Python protocol
+PROTOCOL = [
+    Row(
+        "iter",
+        lambda d: [Sample(make((3, 2), d)), Sample(make((3,), d), note="1-d")],
+        dtypes=("int64", "float32"),
+        call=lambda lib, x: list(x),
+        errors=[Error(Sample(make(())), TypeError, call=lambda lib, x: list(x), note="0-d")],
+    ),
+    Row(
+        "contains",
+        lambda d: [Sample(make((3, 2), d), 1), Sample(make((3,), d), 100, note="absent")],
+        dtypes=("int64", "float32"),
+        call=lambda lib, x, v: v in x,
+    ),
+    Row(
+        "index",
+        lambda d: [Sample(make((), d)), Sample(make((1,), d), note="one element")],
+        dtypes=("int64",),
+        call=op(operator.index),
+        errors=[
+            Error(Sample(make(())), TypeError, call=op(operator.index), note="float"),
+            Error(Sample(make((2,), "int64")), TypeError, call=op(operator.index), note="many"),
+        ],
+    ),
+    Row("range index", lambda d: [Sample(make((), d))], dtypes=("int64",), call=lambda lib, x: list(range(10))[x]),
+    Row("T", on((2, 3), (), zero=[()]), dtypes=("float32",), call=lambda lib, x: x.T, grad=True),
+    Row(
+        "mT",
+        on((4, 2, 3), ()),
+        dtypes=("float32",),
+        call=lambda lib, x: x.mT,
+        grad=True,
+        errors=[Error(Sample(make((3,))), RuntimeError, call=lambda lib, x: x.mT, note="1-d")],
+    ),
+    Row("shape", on((2, 3), (), zero=[()]), dtypes=("float32",), call=lambda lib, x: x.shape),
+    Row("ndim", on((2, 3), (), zero=[()]), dtypes=("float32",), call=lambda lib, x: x.ndim),
+    Row("nbytes", on((2, 3), ()), dtypes=ALL7, call=lambda lib, x: x.nbytes),
+    Row("itemsize", on((2, 3), ()), dtypes=ALL7, call=lambda lib, x: x.itemsize),
+    Row("device", on((2,), ()), dtypes=("float32",), call=lambda lib, x: str(x.device)),
+    Row("cpu", on((2, 3), ()), dtypes=("float32",), call=method("cpu")),
+    Row("numpy", on((2, 3), (), zero=[()]), dtypes=ALL7, call=lambda lib, x: lib.from_numpy(x.numpy().copy())),
+    Row("np.asarray", on((2, 3), ()), dtypes=ALL7, call=lambda lib, x: lib.from_numpy(np.asarray(x).copy())),
+    Row(
+        "numpy shares",
+        on((2, 3), ()),
+        dtypes=("float32",),
+        call=lambda lib, x: (x.numpy().__setitem__((0, 0), 5), x)[1],
+    ),
+    Row(
+        "from_numpy shares",
+        lambda d: [Sample(Raw(make((2, 3), d)))],
+        dtypes=("float32",),
+        call=lambda lib, a: (lib.from_numpy(a), a.__setitem__((0, 0), 9), lib.from_numpy(a))[0],
+    ),
+    Row(
+        "requires_grad",
+        lambda d: [Sample((2, 3), requires_grad=True)],
+        dtypes=("float32",),
+        call=lambda lib, *a, **k: lib.zeros(*a, **k),
+    ),
+    Row(
+        "tensor requires_grad",
+        lambda d: [Sample([1.0, 2.0], requires_grad=True)],
+        dtypes=("float32",),
+        call=lambda lib, *a, **k: lib.tensor(*a, **k),
+        errors=[
+            Error(
+                Sample([1, 2], requires_grad=True),
+                RuntimeError,
+                call=lambda lib, *a, **k: lib.tensor(*a, **k),
+                note="int",
+            )
+        ],
+    ),
+    Row(
+        "repr",
+        lambda d: [Sample(make((2, 3), d)), Sample(make((), d), note="0-d"), Sample(edge_values(d), note="edge")],
+        dtypes=ALL7,
+        call=lambda lib, x: repr(x),
+    ),
+]
+
+ROWS = INPLACE + PROTOCOL + ARITH + OPERATORS + UNARY + COMPARE + SHAPE + INDEX + LINALG + CREATION + CONVERSION
 _ = (INTS, chain, only, _numel_invariant)

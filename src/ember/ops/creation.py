@@ -27,8 +27,14 @@ def _finish(arr, dtype, device, requires_grad):
             arr = to_device(arr, dev)
     t = Tensor._from(arr, dtype)
     if requires_grad:
-        t.requires_grad_(True)
+        _require_grad(t)
     return t
+
+
+def _require_grad(t):
+    if t.dtype._cat < 2:  # torch: the factories' own text (requires_grad_() says "floating point dtype")
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    t.requires_grad_(True)
 
 
 def _resolve(dtype, default=None):
@@ -291,7 +297,7 @@ def _filled(kind, size, fill, dtype, device, requires_grad, out=None):
         arr = _make(xp, kind, shape, fill, npdt)
     t = Tensor._from(arr, dtype)
     if requires_grad:
-        t.requires_grad_(True)
+        _require_grad(t)
     if out is not None:
         from .arith import _out
 

@@ -723,12 +723,8 @@ def _mT(self):
 
 
 def _T(self):
-    n = self.ndim
-    if n == 2:
-        return T.apply(self, d0=0, d1=1)
-    if n < 2:
-        return self
-    return permute(self, *range(n - 1, -1, -1))
+    # torch: x.T is permute(reversed dims) for every rank (PermuteBackward0), a view even where it changes nothing
+    return Permute.apply(self, dims=tuple(range(self.ndim - 1, -1, -1)))
 
 
 _METHODS = {
