@@ -128,6 +128,30 @@ def test_cross_entropy_subclass_and_stability():
     "F.binary_cross_entropy(lib.ones(4, 3) * 2, lib.ones(4, 3))",
     "F.binary_cross_entropy_with_logits(lib.ones(4, 3), lib.ones(4))",
     "F.mse_loss(lib.ones(2), lib.ones(2), reduction='avg')",
+    "F.cross_entropy(lib.ones(4, 3), lib.zeros(4, 1, dtype=lib.int64))",
+    "F.cross_entropy(lib.ones(4, 3, 2), lib.zeros(4, 3, dtype=lib.int64))",
+    "F.cross_entropy(lib.ones(4, 3), lib.zeros(4, 2))",
+    "F.cross_entropy(lib.ones(4, 3), lib.zeros(4))",
+    "F.cross_entropy(lib.ones(4, 3), lib.tensor([0, 1, -1, 2]))",
+    "F.cross_entropy(lib.ones(4, 3), lib.tensor([0, 1, 2, 1]), weight=lib.ones(2))",
+    "F.nll_loss(lib.ones(4, 3), lib.tensor([0, 1, 5, 1]))",
+    "F.nll_loss(lib.ones(4, 3, 2, 2), lib.zeros(4, 3, dtype=lib.int64))",
+    "F.nll_loss(lib.ones(3), lib.zeros(2, dtype=lib.int64))",
+    "F.mse_loss(lib.ones(4, 3), lib.ones(4, 2))",
+    "F.binary_cross_entropy(lib.ones(4), lib.ones(3))",
+    "F.softmax(lib.ones(4, 3), dim=2)",
+    "F.embedding(lib.tensor([1.0]), lib.ones(3, 2))",
+    "lib.nn.Embedding(3, 2)(lib.tensor([3]))",
+    "lib.nn.LayerNorm(3)(lib.ones(2, 4))",
+    "lib.nn.GroupNorm(2, 3)",
+    "F.group_norm(lib.ones(2, 3, 4), 2)",
+    "lib.nn.BatchNorm1d(3)(lib.ones(2, 4))",
+    "lib.nn.Linear(3, 2)(lib.ones(2, 3, dtype=lib.int32))",
+    "F.one_hot(lib.tensor([0, 3]), 2)",
+    "lib.nn.Softmax(dim=1)(lib.ones(3))",
+    "lib.nn.Flatten()(lib.ones(3))",
+    "lib.nn.Dropout(-0.1)",
+    "lib.nn.PReLU(3)(lib.ones(2, 4))",
 ])
 def test_loss_errors_match_torch(stmt):
     import torch.nn.functional as TF
@@ -136,7 +160,7 @@ def test_loss_errors_match_torch(stmt):
     for lib, F in ((torch, TF), (ember, enn.functional)):
         with pytest.raises(Exception) as info:
             eval(stmt, {"lib": lib, "F": F})
-        msgs.append((type(info.value).__name__, str(info.value).split("\n")[0]))
+        msgs.append((type(info.value).__name__, str(info.value).split("\n")[0].replace("torch.", "ember.")))
     assert msgs[0] == msgs[1]
 
 

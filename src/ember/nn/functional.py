@@ -246,6 +246,11 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    n = weight.numel()
+    channels = input._data.shape[1] if input.ndim >= 2 else (input._data.shape[0] if input.ndim == 1 else 1)
+    if n != 1 and n != channels:
+        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} and "
+                           f"channel size = {channels}.")
     return _ops.Prelu.apply(input, weight)
 
 
@@ -348,11 +353,6 @@ def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
 
 
 # ------------------------------------------------------------------------------------------- losses
-def _check_target(input, target, allow_byte=True):
-    if target.dtype not in (D.int64, D.uint8):
-        raise RuntimeError(f"expected scalar type Long but found {D.dtype_name_cap(target.dtype)}")
-
-
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
              ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
     """-input[n, target[n]] (times the class weight), reduced; ``input`` holds log-probabilities."""
@@ -364,9 +364,17 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     if input.ndim > 1 and input._data.shape[0] != target._data.shape[0]:
         raise ValueError(f"Expected input batch_size ({input._data.shape[0]}) to match target batch_size "
                          f"({target._data.shape[0]}).")
-    if input.ndim > 2 and tuple(target._data.shape[1:]) != tuple(input._data.shape[2:]):
-        raise RuntimeError(f"Expected target size {list(input.shape[:1]) + list(input.shape[2:])}, got "
-                           f"{list(target.shape)}".replace("[", "[").replace("]", "]"))
+    if input.ndim == 2 and target.ndim != 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.ndim == 1 and target.numel() != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.numel()}")
+    if input.ndim > 2:
+        if target.ndim != input.ndim - 1:
+            raise RuntimeError("only batches of spatial targets supported (3D tensors) but got targets of dimension: "
+                               f"{target.ndim}")
+        if tuple(target._data.shape[1:]) != tuple(input._data.shape[2:]):
+            raise RuntimeError(f"Expected target size {[input._data.shape[0]] + list(input._data.shape[2:])}, got "
+                               f"{list(target._data.shape)}")
     c = input._data.shape[1] if input.ndim > 1 else input._data.shape[0]
     if weight is not None and weight.numel() != c:
         raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no classes but got "
@@ -406,10 +414,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
             n = input.numel() // input._data.shape[class_dim]
             return loss.sum() / n
         return _reduce(loss, reduction)
-    if target.dtype._cat >= 2:
-        raise RuntimeError(f"expected scalar type Long but found {D.dtype_name_cap(target.dtype)}")
-    if target.dtype is not D.int64:
-        raise RuntimeError(f"expected scalar type Long but found {D.dtype_name_cap(target.dtype)}")
+    if target.dtype._cat >= 2 and input.ndim >= 2 and target.ndim != input.ndim - 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing <= 0:
         return nll
@@ -682,7 +688,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     n, c = input._data.shape[:2]
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
-                           f"shape {input.shape} and num_groups={num_groups}")
+                           f"shape {list(input._data.shape)} and num_groups={num_groups}")
     x = input.reshape(n, num_groups, -1)
     out = _ops.NativeLayerNorm.apply(x, None, None, k=1, eps=eps).view(input.shape)
     shape = (1, c) + (1,) * (input.ndim - 2)
