@@ -327,10 +327,10 @@ class Tensor:
         # torch: rebinds storage, shape and dtype, keeping identity and autograd flags
         if not isinstance(value, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
-        self._data = value._data
+        if self._base is not None and value._data is not self._data:
+            self._base = None  # no longer a view of its old base's memory
+        self._data = value._data  # torch: the version counter stays this tensor's own (`p.data -= ...` is untracked)
         self.dtype = value.dtype
-        self._vc = value._vc
-        self._base = value._base
 
     # ------------------------------------------------------------------ Python protocols
     def __len__(self) -> int:

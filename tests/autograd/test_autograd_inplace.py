@@ -180,3 +180,29 @@ def test_view_written_in_place_keeps_memory_shared():
     v.mul_(2)
     assert np.shares_memory(v._data, y._data)
     np.testing.assert_allclose(y.detach().numpy()[0], X[0] * 2)
+
+
+def _data_assignment(m):
+    p = m.tensor(V, requires_grad=True)
+    y = p * p
+    with m.no_grad():
+        p.add_(1)
+    out = [p._version]
+    z = m.zeros(3)
+    z.add_(1)
+    z.add_(1)
+    p.data = z
+    out.append((p._version, z._version, p.requires_grad, p.is_leaf))
+    p.data -= 0.5
+    out.append((p._version, p))
+    q = m.ones(3, requires_grad=True)
+    w = q * q
+    q.data.mul_(3)  # untracked: backward uses the new values without an error
+    w.sum().backward()
+    out.append(q.grad)
+    del y
+    return out
+
+
+def test_data_assignment_keeps_the_version_counter_like_torch():
+    run_both(_data_assignment)
