@@ -65,3 +65,19 @@ def test_foreach_true_matches_torchs_multi_tensor_path(case):
     run_steps(ember, eopt, ep, 0, 50)
     for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
         np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
+
+
+FUSED = [
+    (n, {k: v for k, v in kw.items() if k != "foreach"}) for n, kw in CASES if n in ("SGD", "Adam", "AdamW", "Adagrad")
+]
+
+
+@pytest.mark.parametrize("case", FUSED, ids=case_id)
+def test_fused_true_matches_torchs_fused_cpu_kernels(case):
+    name, kw = case
+    tp, topt, ep, eopt = pair(torch, name, {**kw, "fused": True})
+    run_steps(torch, topt, tp, 0, 50)
+    run_steps(ember, eopt, ep, 0, 50)
+    for t, e in zip(arrays_of(tp), arrays_of(ep), strict=True):
+        np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
+    assert_trees_close(to_numpy_tree(eopt.state_dict()), to_numpy_tree(topt.state_dict()))
