@@ -269,7 +269,7 @@ class Tensor:
             return _RemovableHandle(hooks, hook)
         if self._grad_hooks is None:
             self._grad_hooks = {}
-        key = len(self._grad_hooks)
+        key = max(self._grad_hooks, default=-1) + 1  # not len(): a removed hook frees a smaller key
         self._grad_hooks[key] = hook
         return _DictHandle(self._grad_hooks, key)
 

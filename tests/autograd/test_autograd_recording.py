@@ -288,3 +288,17 @@ def _hooks_with_grad(m):
 
 def test_hooks_apply_to_captured_gradients_like_torch():
     run_both(_hooks_with_grad)
+
+
+def _hook_removed_then_added(m):
+    x = leaf(m)
+    h0 = x.register_hook(lambda g: g * 2)
+    x.register_hook(lambda g: g + 1)
+    h0.remove()
+    x.register_hook(lambda g: g * 10)
+    (x * 1).sum().backward()
+    return x.grad
+
+
+def test_leaf_hooks_survive_removal_of_an_earlier_one():
+    run_both(_hook_removed_then_added)
