@@ -55,6 +55,11 @@ def fma32(a: np.ndarray, b, c) -> np.ndarray:
     """Return ``float32(a*b + c)`` with one rounding, for float32 inputs (broadcasting)."""
     p = np.asarray(a, dtype=np.float32).astype(np.float64)
     p *= np.float64(b) if np.ndim(b) == 0 else np.asarray(b, dtype=np.float32).astype(np.float64)  # exact product
+    if np.ndim(c) == 0 and c == 0:
+        # the exact product rounded once is the fma; adding c (a signed zero) gives IEEE's sign for a zero product
+        p += np.float64(c)
+        with np.errstate(over="ignore"):
+            return p.astype(np.float32)
     c64 = np.float64(c) if np.ndim(c) == 0 else np.asarray(c, dtype=np.float32).astype(np.float64)
     s = p + c64
     # Rounding p + c to double and then to float32 goes wrong only when the double lands exactly on a float32
