@@ -69,6 +69,12 @@ INPLACE = [
                                                                         (z * z).sum())[1])(m.zeros(3))),
     ("view of plain tensor written with grad", lambda m, x: (lambda z: (z[:2].mul_(x[0, :2]), (
         z * m.tensor(V)).sum())[1])(m.ones(3))),
+    ("view of a Fortran-ordered base", lambda m, x: (lambda y: (y[1].mul_(3), y[:, ::2].add_(1), (y * y).sum())[2])(
+        x.t() * 1)),
+    ("strided view of transposed view", lambda m, x: (lambda y: (y.t()[::2, 1:].mul_(-1), y.exp().sum())[1])(x * 1)),
+    ("unsqueeze view written", lambda m, x: (lambda y: (y.unsqueeze(0)[0, 1].mul_(2), y.sum() * 2)[1])(x * 1)),
+    ("double in-place on same view", lambda m, x: (lambda y: (lambda v: (v.mul_(2), v.add_(x[1]), y.pow(2).sum())[2])(
+        y[0]))(x * 1)),
     ("in-place on detached copy", lambda m, x: (lambda d: (d.mul_(2), (x * x).sum())[1])(x.detach())),
     ("in-place under no_grad on leaf", lambda m, x: (lambda y: y)((x * x).sum())),
 ]
