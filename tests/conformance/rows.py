@@ -146,6 +146,7 @@ def only(*samples_fn):
 
 
 # ------------------------------------------------------------------------------------------- arithmetic
+_BIG_SCALARS = (-1, 256, 1000, -129, 2**40, 2**63)  # out of range for small ints: torch wraps them to the dtype
 _PROMO_FEW = ("bool", "uint8", "int32", "float16")  # add promotion covers the whole table; these spot-check others
 _OP_DTYPES = ("bool", "uint8", "int64", "float16", "float32", "float64", "complex64")  # operators call the functions
 _BCAST = [Error(Sample(make((3,)), make((4,))), RuntimeError, note="broadcast")]
@@ -154,6 +155,44 @@ _SCALARS_NP = (np.float64(1.5), np.int64(3), np.float32(2.0), np.bool_(True))
 ARITH = [
     Row("add", binary(), dtypes=ALL_C, grad=True, errors=_BCAST),
     Row("add", mixed(), dtypes=ALL, id="add promotion"),
+    Row(
+        "add",
+        lambda d: [Sample(make((3,), d), s, note=f"scalar {s}") for s in _BIG_SCALARS],
+        dtypes=INTS,
+        id="add wrapping scalar",
+    ),
+    Row(
+        "mul",
+        lambda d: [Sample(make((3,), d), s, note=f"scalar {s}") for s in _BIG_SCALARS],
+        dtypes=INTS,
+        id="mul wrapping scalar",
+    ),
+    Row(
+        "lt",
+        lambda d: [Sample(make((3,), d), s, note=f"scalar {s}") for s in _BIG_SCALARS],
+        dtypes=INTS,
+        id="lt wrapping scalar",
+    ),
+    Row(
+        "eq",
+        lambda d: [Sample(make((3,), d), s, note=f"scalar {s}") for s in _BIG_SCALARS],
+        dtypes=INTS,
+        id="eq wrapping scalar",
+    ),
+    Row(
+        "scalar mix",
+        lambda d: [Sample(make((3,), d), s, note=f"scalar {s!r}") for s in (1j, 2.5, 1e6, -3)],
+        dtypes=("bool", "int32", "float16", "float64"),
+        call=op(operator.mul),
+        xfail={"float16-scalar 1j": "ember has no complex32 (torch's ComplexHalf)"},
+    ),
+    Row(
+        "op -",
+        lambda d: [Sample(300, make((3,), d), note="300 left")],
+        dtypes=("uint8", "int8"),
+        id="rsub wrapping scalar",
+        call=op(operator.sub),
+    ),
     Row(
         "add",
         binary(scalars=(2, 3.5)),

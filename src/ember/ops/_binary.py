@@ -54,6 +54,8 @@ class Binary(Op):
             record = a._requires_grad
         else:
             xa = a if type(a) in _PY_SCALARS else _scalar(a, npdt)
+            if type(xa) is int and npdt in _INT_RANGE:
+                xa = _wrap_int(xa, npdt)
         if isinstance(b, Tensor):
             xb = b._data
             if xb.dtype != npdt:
@@ -61,6 +63,8 @@ class Binary(Op):
             record = record or b._requires_grad
         else:
             xb = b if type(b) in _PY_SCALARS else _scalar(b, npdt)
+            if type(xb) is int and npdt in _INT_RANGE:
+                xb = _wrap_int(xb, npdt)
         if type(xa) is not np.ndarray or type(xb) is not np.ndarray:
             _check_device(a, b)
         try:
@@ -73,6 +77,16 @@ class Binary(Op):
 
 # exact types: a NumPy scalar (np.float64 subclasses float) would make NumPy compute in its own dtype
 _PY_SCALARS = frozenset((int, float, bool, complex))
+
+
+_INT_RANGE = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max), 1 << np.iinfo(t).bits)
+              for t in (np.uint8, np.int8, np.int16, np.int32, np.int64)}
+
+
+def _wrap_int(x, npdt):
+    # torch casts a Python int to the op's integer dtype, wrapping around (uint8 + -1 adds 255; NumPy would raise)
+    lo, hi, span = _INT_RANGE[npdt]
+    return x if lo <= x <= hi else (x - lo) % span + lo
 
 
 def _scalar(x, npdt):
