@@ -318,3 +318,31 @@ def test_scaled_dot_product_attention_matches_torch():
     assert_close(enn.functional.scaled_dot_product_attention(to_e(q2), to_e(k2), to_e(v2), is_causal=True,
                                                              scale=0.5),
                  TF.scaled_dot_product_attention(q2, k2, v2, is_causal=True, scale=0.5), 1e-5, 1e-4)
+
+
+# fmt: off
+GRADGRAD = {
+    "tanh": lambda F, z: F.tanh(z), "gelu": lambda F, z: F.gelu(z), "softmax": lambda F, z: F.softmax(z, 1),
+    "log_softmax": lambda F, z: F.log_softmax(z, 1), "elu": lambda F, z: F.elu(z), "silu": lambda F, z: F.silu(z),
+    "softplus": lambda F, z: F.softplus(z), "leaky_relu": lambda F, z: F.leaky_relu(z, 0.1),
+    "mish": lambda F, z: F.mish(z), "layer_norm": lambda F, z: F.layer_norm(z, (3,)),
+    "hardswish": lambda F, z: F.hardswish(z), "sigmoid": lambda F, z: F.sigmoid(z),
+    "batch_norm": lambda F, z: F.batch_norm(z, None, None, training=True),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("name", list(GRADGRAD))
+def test_double_backward_through_layer_and_losses_matches_torch(name):
+    def run(lib, F):
+        x = lib.tensor(np.random.RandomState(0).randn(4, 5).astype(np.float32), requires_grad=True)
+        w = lib.tensor(np.random.RandomState(1).randn(3, 5).astype(np.float32), requires_grad=True)
+        b = lib.tensor(np.random.RandomState(2).randn(3).astype(np.float32), requires_grad=True)
+        out = GRADGRAD[name](F, F.linear(x, w, b))
+        loss = F.cross_entropy(out, lib.tensor([0, 2, 1, 2])) + F.mse_loss(out ** 2, lib.zeros(4, 3))
+        (gx,) = lib.autograd.grad(loss, x, create_graph=True)
+        (gx * gx).sum().backward()
+        return w.grad.numpy(), b.grad.numpy(), x.grad.numpy()
+
+    for a, b in zip(run(torch, torch.nn.functional), run(ember, enn.functional), strict=True):
+        np.testing.assert_allclose(b, a, atol=1e-5 * max(1.0, float(np.abs(a).max())), rtol=1e-3)

@@ -634,7 +634,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     else:
         mean = running_mean._data.reshape(shape).astype(x.dtype, copy=False)
         invstd = (1 / xp.sqrt(running_var._data.reshape(shape).astype(np.float64) + eps)).astype(x.dtype)
-    return _ops.NativeBatchNorm.apply(input, weight, bias, mean=mean, invstd=invstd, axes=axes, training=training)
+    return _ops.NativeBatchNorm.apply(input, weight, bias, mean=mean, invstd=invstd, axes=axes, training=training,
+                                      eps=eps)
 
 
 def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,

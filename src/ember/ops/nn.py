@@ -14,6 +14,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd.function import Op
+from ..autograd.grad_mode import state
 from ..backend import array_module
 
 _wrap = Tensor._from
@@ -284,9 +285,9 @@ class NativeBatchNorm(Op):
     grad_fn = "NativeBatchNormBackward0"
 
     @staticmethod
-    def forward(ctx, x, weight, bias, mean, invstd, axes, training):
+    def forward(ctx, x, weight, bias, mean, invstd, axes, training, eps):
         # mean/invstd (x's dtype, shaped to broadcast) are the batch's or the running statistics
-        ctx.mean, ctx.invstd, ctx.axes, ctx.training = mean, invstd, axes, training
+        ctx.mean, ctx.invstd, ctx.axes, ctx.training, ctx.eps = mean, invstd, axes, training, eps
         shape = mean.shape
         # torch: out = x * alpha + beta with alpha = invstd * w, beta = b - mean * alpha (same rounding as torch)
         alpha = invstd if weight is None else invstd * weight.reshape(shape)
@@ -302,8 +303,12 @@ class NativeBatchNorm(Op):
         x, w, b = ctx.inputs[:3]
         axes = ctx.axes
         f64 = D.float64
-        xmu = _const(x._data - ctx.mean)
-        invstd = _const(ctx.invstd)
+        if ctx.training and state.enabled:  # create_graph: batch statistics as functions of x
+            xmu = x - x.mean(axes, keepdim=True)
+            invstd = ((xmu * xmu).mean(axes, keepdim=True) + ctx.eps).rsqrt()
+        else:
+            xmu = _const(x._data - ctx.mean)
+            invstd = _const(ctx.invstd)
         n = ctx.needs_input_grad
         # per-channel sums accumulated in float64 (torch accumulates them more precisely than pairwise float32)
         sum_g = grad.sum(axes, keepdim=True, dtype=f64).to(grad.dtype)
@@ -336,7 +341,7 @@ class NativeLayerNorm(Op):
         var = (d * d).mean(axis=axes, keepdims=True)
         invstd = 1 / xp.sqrt(var + eps)
         xhat = d * invstd
-        ctx.xhat, ctx.invstd, ctx.axes = xhat, invstd, axes
+        ctx.xhat, ctx.invstd, ctx.axes, ctx.eps = xhat, invstd, axes, eps
         out = xhat
         if weight is not None:
             out = out * weight
@@ -349,8 +354,13 @@ class NativeLayerNorm(Op):
         x, w, b = ctx.inputs[:3]
         axes = ctx.axes
         lead = tuple(range(x.ndim - len(axes)))
-        xhat = _const(ctx.xhat)
-        invstd = _const(ctx.invstd)
+        if state.enabled:  # create_graph: rebuild the statistics from x so that the grad depends on x
+            xc = x - x.mean(axes, keepdim=True)
+            invstd = ((xc * xc).mean(axes, keepdim=True) + ctx.eps).rsqrt()
+            xhat = xc * invstd
+        else:
+            xhat = _const(ctx.xhat)
+            invstd = _const(ctx.invstd)
         n = ctx.needs_input_grad
         gw = (grad * xhat).sum(lead) if n[1] and lead else ((grad * xhat) if n[1] else None)
         gb = (grad.sum(lead) if lead else grad) if n[2] else None
