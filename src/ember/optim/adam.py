@@ -24,7 +24,15 @@ __all__ = ["Adam"]
 
 
 class Adam(Optimizer):
-    """Implement Adam with torch's update order: moments, bias corrections, ``eps`` added after the sqrt."""
+    """Implement Adam with torch's update order: moments, bias corrections, ``eps`` added after the sqrt.
+
+    >>> w = ember.tensor([1.0, 2.0], requires_grad=True)
+    >>> opt = ember.optim.Adam([w], lr=0.1)
+    >>> w.grad = ember.tensor([0.5, -3.0])
+    >>> opt.step()
+    >>> w, opt.state_dict()["state"][0]["step"]
+    (tensor([0.9000, 2.1000], requires_grad=True), tensor(1.))
+    """
 
     _setstate_defaults = (
         "amsgrad",

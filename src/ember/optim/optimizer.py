@@ -141,6 +141,20 @@ class Optimizer:
 
     ``params`` is an iterable of tensors, of ``(name, tensor)`` pairs, or of dicts (parameter groups) whose keys
     override ``defaults`` for that group.
+
+    >>> ember.optim.SGD([ember.zeros(2, requires_grad=True)], lr=0.1)
+    SGD (
+    Parameter Group 0
+        dampening: 0
+        differentiable: False
+        foreach: None
+        fused: None
+        lr: 0.1
+        maximize: False
+        momentum: 0
+        nesterov: False
+        weight_decay: 0
+    )
     """
 
     def __init_subclass__(cls, **kwargs) -> None:

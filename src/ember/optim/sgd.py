@@ -20,6 +20,16 @@ class SGD(Optimizer):
     """Implement stochastic gradient descent (optionally with momentum), torch's update rule and state.
 
     ``momentum_buffer`` starts as a copy of the first gradient; Nesterov adds ``momentum * buf`` to the gradient.
+
+    >>> w = ember.tensor([1.0, 2.0], requires_grad=True)
+    >>> opt = ember.optim.SGD([w], lr=0.1, momentum=0.9)
+    >>> for _ in range(2):
+    ...     w.grad = ember.tensor([1.0, -1.0])
+    ...     opt.step()
+    >>> w
+    tensor([0.7100, 2.2900], requires_grad=True)
+    >>> opt.state[w]
+    {'momentum_buffer': tensor([ 1.9000, -1.9000])}
     """
 
     _setstate_defaults = ("nesterov", "maximize", "foreach", "differentiable", "fused")
