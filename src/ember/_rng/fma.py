@@ -104,6 +104,18 @@ def fma64(a: np.ndarray, b, c) -> np.ndarray:
     a = np.asarray(a, dtype=np.float64)
     b = np.float64(b) if np.ndim(b) == 0 else np.asarray(b, dtype=np.float64)
     c = np.float64(c) if np.ndim(c) == 0 else np.asarray(c, dtype=np.float64)
+    if b.ndim == 0 and b == 1:
+        return a + c  # a*1 is exact: the sum is the one rounding
+    if c.ndim == 0 and c == 0:
+        # adding a signed zero is exact, except for the sign of a zero product: a product that underflowed to
+        # zero keeps its own sign in the fma, an exact zero product takes IEEE's sign of the sum
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            out = a * b
+            zero = out == 0
+            if zero.any():
+                exact_zero = zero & ((a == 0) | (b == 0))
+                out = np.where(exact_zero, out + c, out)
+        return out
     shape = np.broadcast_shapes(a.shape, b.shape, c.shape)
     if math.prod(shape) > 2 * _CHUNK:
         a, b, c = (x if x.ndim == 0 else np.broadcast_to(x, shape).ravel() for x in (a, b, c))
