@@ -97,12 +97,13 @@ def test_run_sets_main_argv_path_and_torch(tmp_path):
         import helper_mod_for_shim_test as h
         print(__name__, torch.__name__, h.VALUE + 1)
         print(sys.argv[1:])
-        print(os.path.basename(sys.argv[0]), sys.path[0] == os.path.dirname(os.path.abspath(__file__)))
+        print(os.path.basename(sys.argv[0]), sys.path[0] == os.path.dirname(os.path.abspath(__file__)),
+              os.getcwd() in sys.path)
         if __name__ == "__main__":
             print(torch.tensor([1.0, 2.0]) * 2)
     """, "a", "--flag", "b c")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines() == ["__main__ ember 42", "['a', '--flag', 'b c']", "prog.py True",
+    assert r.stdout.splitlines() == ["__main__ ember 42", "['a', '--flag', 'b c']", "prog.py True False",
                                      "tensor([2., 4.])"]
 
 

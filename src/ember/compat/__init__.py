@@ -105,7 +105,11 @@ def run_path(path: str, argv: list[str]) -> int:
         return 2
     install()
     sys.argv = [path] + list(argv)
-    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    prog_dir = os.path.dirname(os.path.abspath(path))
+    if sys.path and sys.path[0] in ("", os.getcwd()):  # `python -m ember` put the cwd first; `python prog.py` would not
+        sys.path[0] = prog_dir
+    else:
+        sys.path.insert(0, prog_dir)
     try:
         runpy.run_path(path, run_name="__main__")
     except SystemExit as e:
