@@ -653,7 +653,7 @@ def _suffixes(t) -> list:
     out = []
     fn = t.grad_fn
     if fn is not None:
-        out.append(f"grad_fn=<{fn.name()}>")
+        out.append(f"grad_fn=<{type(fn).__name__}>")  # torch: the class name (name() of CopySlices differs)
     elif t._requires_grad:
         out.append("requires_grad=True")
     return out

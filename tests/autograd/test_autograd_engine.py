@@ -75,6 +75,14 @@ SCENARIOS = [
     ("no grad for int input", lambda m: (lambda a, i: ((a * i).sum().backward(), a.grad, i.requires_grad))(
         leaf(m), m.tensor([1, 2, 3]))),
     ("float64 leaf grads float64", lambda m: _x_grad(m, lambda m, x: (x.double() * 2).sum().backward())),
+    ("backward of a leaf itself", lambda m: (lambda x: (x.backward(), x.grad))(m.tensor(2.0, requires_grad=True))),
+    ("backward of a one-element 1-d output", lambda m: _x_grad(m, lambda m, x: x[0, :1].backward())),
+    ("backward of a view root", lambda m: _x_grad(m, lambda m, x: (x * 2).view(6)[2].backward())),
+    ("same input twice in grad", lambda m: (lambda a: m.autograd.grad((a * a).sum(), [a, a]))(leaf(m))),
+    ("grad through a leaf used in two outputs", lambda m: (lambda a: m.autograd.grad([a.sum(), (a * 2).sum()], a))(
+        leaf(m))),
+    ("empty tensor backward", lambda m: (lambda a: ((a * 2).sum().backward(), a.grad))(
+        m.zeros(0, 3, requires_grad=True))),
     ("retain_grad keeps and accumulates", lambda m: (lambda a: (lambda y: (
         y.retain_grad(), (y * y).sum().backward(retain_graph=True), (y * 3).sum().backward(), y.grad))(a * 2))(
         leaf(m))),

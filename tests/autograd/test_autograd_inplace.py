@@ -212,3 +212,13 @@ def _data_assignment(m):
 
 def test_data_assignment_keeps_the_version_counter_like_torch():
     run_both(_data_assignment)
+
+
+def test_repr_of_copyslices_result_matches_torch():
+    def rep(m):
+        x = m.tensor(X, requires_grad=True)
+        b = m.zeros(3)
+        b[1] = x[0, 0] * 2
+        return repr(b), b.grad_fn.name()
+
+    run_both(rep)
