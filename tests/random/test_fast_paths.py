@@ -55,3 +55,31 @@ def test_vectorised_randperm_equals_the_swap_loop(n):
             perm[i], perm[j] = perm[j], perm[i]
     np.testing.assert_array_equal(fast, np.array(perm, dtype=np.int64))
     np.testing.assert_array_equal(a.get_state(), b.get_state())
+
+
+def _exact32(a, b, c) -> np.ndarray:
+    from fractions import Fraction
+
+    out = []
+    for x, y in zip(a.tolist(), np.broadcast_to(b, a.shape).tolist(), strict=True):
+        v = Fraction(x) * Fraction(y) + Fraction(float(c))
+        out.append(np.float32(float(v)) if v != 0 else np.float32(np.float32(x) * np.float32(y) + np.float32(c)))
+    return np.array(out, dtype=np.float32)
+
+
+@pytest.mark.parametrize("c", [0.0, -0.0])
+def test_fma_shortcuts_equal_one_rounding(c):
+    from ember._rng.fma import _fma64_exact, fma32, fma64
+
+    rng = np.random.default_rng(1)
+    a = np.r_[rng.standard_normal(300) * 10.0 ** rng.integers(-30, 30, 300), 0.0, -0.0, 1e-200, -1e-200]
+    b = np.r_[rng.standard_normal(300), 0.0, 3.0, 1e-200, 1e-200]
+    exact = np.array([_fma64_exact(x, y, c) for x, y in zip(a.tolist(), b.tolist(), strict=True)])
+    got = fma64(a, b, c)
+    np.testing.assert_array_equal(got, exact)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(exact))
+    np.testing.assert_array_equal(fma64(a, 1.0, 0.25), a + 0.25)
+    a32 = a.astype(np.float32)
+    got32, exact32 = fma32(a32, np.float32(0.7), c), _exact32(a32, np.float32(0.7), c)
+    np.testing.assert_array_equal(got32, exact32)
+    np.testing.assert_array_equal(np.signbit(got32), np.signbit(exact32))
