@@ -346,3 +346,17 @@ def test_double_backward_through_layer_and_losses_matches_torch(name):
 
     for a, b in zip(run(torch, torch.nn.functional), run(ember, enn.functional), strict=True):
         np.testing.assert_allclose(b, a, atol=1e-5 * max(1.0, float(np.abs(a).max())), rtol=1e-3)
+
+
+def test_relu_keeps_negative_zero_and_nan_like_torch():
+    vals = [-0.0, 0.0, float("nan"), -1.0, 2.0, float("-inf")]
+    t = torch.relu(torch.tensor(vals))
+    e = enn.functional.relu(ember.tensor(vals))
+    np.testing.assert_array_equal(np.signbit(e.numpy()), np.signbit(t.numpy()))
+    np.testing.assert_array_equal(e.numpy(), t.numpy())
+    x = ember.tensor(vals[3:], requires_grad=True)
+    y = enn.ReLU()(x)
+    assert y.grad_fn.name() == "ReluBackward0"
+    y.sum().backward()
+    assert x.grad.tolist() == [0.0, 1.0, 0.0]
+    assert enn.functional.relu(ember.tensor([-1, 2])).tolist() == [0, 2]

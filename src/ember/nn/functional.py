@@ -99,7 +99,9 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0) element-wise."""
     if inplace:
         return relu_(input)
-    return input.relu()
+    if input.dtype._cat < 2:  # integer and bool inputs: the core op's rules and errors
+        return input.relu()
+    return _ops.Relu.apply(input)
 
 
 def relu_(input: Tensor) -> Tensor:

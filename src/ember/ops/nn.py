@@ -478,6 +478,26 @@ Threshold = _act("Threshold", "ThresholdBackward0",
 # fmt: on
 
 
+class Relu(Op):
+    """out = max(x, 0), keeping -0.0 and nan as torch does (np.maximum, not a slower np.where)."""
+
+    grad_fn = "ReluBackward0"
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = array_module(x)
+        out = xp.maximum(x, x.dtype.type(0))
+        zero = x == 0
+        if zero.any():  # torch: relu(-0.0) is -0.0
+            xp.copyto(out, x, where=zero)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * (ctx.output > 0)
+
+
 class Prelu(Op):
     """out = x where x > 0 else a * x, ``a`` per channel (axis 1) or shared."""
 
