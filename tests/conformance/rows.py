@@ -873,6 +873,9 @@ def _index_samples(dtype):
     yield Sample(make((), dtype), Ellipsis, note="0-d ...")
     yield Sample(make((), dtype), make((), "bool"), note="0-d mask")
     yield Sample(make((6, 4), dtype).T, (slice(None), 1), note="transposed")
+    yield Sample(make((5,), dtype), 2, note="1-d int")
+    yield Sample(make((5,), dtype), -1, note="1-d negative int")
+    yield Sample(make((5,), dtype), (3,), note="1-d tuple")
 
 
 def _setitem(lib, x, idx, v):
@@ -1622,5 +1625,45 @@ PROTOCOL = [
     ),
 ]
 
-ROWS = INPLACE + PROTOCOL + ARITH + OPERATORS + UNARY + COMPARE + SHAPE + INDEX + LINALG + CREATION + CONVERSION
+
+# ------------------------------------------------------------------------------------------- layouts
+def _t(shape, dtype="float32"):
+    return make(shape[::-1], dtype).T  # a transposed (non-contiguous) array
+
+
+_LAYOUT_OPS = {
+    "clone": lambda lib, x: x.clone(),
+    "x + 1": lambda lib, x: x + 1,
+    "neg": lambda lib, x: -x,
+    "exp": lambda lib, x: x.exp(),
+    "to float64": lambda lib, x: x.to(lib.float64),
+    "gt": lambda lib, x: x > 0,
+    "zeros_like": lambda lib, x: lib.zeros_like(x),
+    "ones_like": lambda lib, x: lib.ones_like(x),
+    "empty_like": lambda lib, x: lib.empty_like(x).shape,
+    "full_like": lambda lib, x: lib.full_like(x, 2),
+    "contiguous": lambda lib, x: x.contiguous(),
+    "flip": lambda lib, x: x.flip(0),
+    "slice": lambda lib, x: x[:, 1:],
+    "expand": lambda lib, x: x.unsqueeze(0).expand(2, -1, -1),
+}
+LAYOUT = [
+    Row(
+        f"layout {n}",
+        lambda d: [
+            Sample(_t((3, 4), d), note="transposed"),
+            Sample(make((3, 4), d), note="C"),
+            Sample(noncontig(make((3, 4), d)), note="strided"),
+        ],
+        dtypes=("float32",),
+        call=lambda lib, x, f=f: (lambda r: (r, r.stride(), r.is_contiguous()) if isinstance(r, lib.Tensor) else r)(
+            f(lib, x)
+        ),
+    )
+    for n, f in _LAYOUT_OPS.items()
+]
+
+ROWS = (
+    LAYOUT + INPLACE + PROTOCOL + ARITH + OPERATORS + UNARY + COMPARE + SHAPE + INDEX + LINALG + CREATION + CONVERSION
+)
 _ = (INTS, chain, only, _numel_invariant)

@@ -343,7 +343,14 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 def _like(kind, input, fill=0, dtype=None, device=None, requires_grad=False):
     d = _resolve(dtype, input.dtype)
     dev = device if device is not None else input.device
-    return _filled(kind, (input._data.shape,), fill, d, dev if str(dev) != "cpu" else None, requires_grad)
+    x = input._data
+    if x.ndim < 2 or x.flags.c_contiguous or 0 in x.strides or device is not None:
+        return _filled(kind, (x.shape,), fill, d, dev if str(dev) != "cpu" else None, requires_grad)
+    # torch: preserve_format gives a transposed input's layout to the new tensor
+    arr = array_module(x).empty_like(x, dtype=D.np_dtype(d), order="K")
+    if kind != "empty":
+        arr[...] = {"zeros": 0, "ones": 1}.get(kind, fill)
+    return _finish(arr, d, None, requires_grad)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:

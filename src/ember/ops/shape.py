@@ -326,7 +326,7 @@ class Slice(Op):
         ctx.index = index
         out = x[index]
         if type(out) is not type(x):  # all-int index: NumPy gives a scalar, torch a 0-d view
-            out = x[index + (Ellipsis,)]
+            out = x[(*index, Ellipsis) if type(index) is tuple else (index, Ellipsis)]
         return out
 
     @staticmethod
@@ -596,8 +596,8 @@ class Clone(Op):
     grad_fn = "CloneBackward0"
 
     @staticmethod
-    def forward(ctx, x):
-        return x.copy()
+    def forward(ctx, x, order="K"):
+        return x.copy(order=order)  # torch: clone's preserve_format keeps a transposed input's layout
 
     @staticmethod
     def backward(ctx, grad):
@@ -613,7 +613,7 @@ def contiguous(self, memory_format=None):
     """Return self if C-contiguous, else a contiguous copy."""
     if self._data.flags.c_contiguous:
         return self
-    return Clone.apply(self)
+    return Clone.apply(self, order="C")
 
 
 class Flip(Op):
@@ -622,7 +622,7 @@ class Flip(Op):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return array_module(x).flip(x, axis=dims).copy()
+        return array_module(x).flip(x, axis=dims).copy(order="K")  # torch: the output keeps the input's layout
 
     @staticmethod
     def backward(ctx, grad):
