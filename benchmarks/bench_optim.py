@@ -71,7 +71,8 @@ def main() -> None:
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     rounds = 10
     print(f"{sum(int(np.prod(s)) for s in SHAPES):,} parameters, {steps} Adam steps in {rounds} alternating rounds")
-    for threads in (1, torch.get_num_threads()):
+    # torch on one thread, as benchmarks/run.py measures it; more threads only spin on a shared machine
+    for threads in (1,):
         torch.set_num_threads(threads)
         fns = {"ember": _optimizer("Adam", lr=1e-3)(ember), "torch": _optimizer("Adam", lr=1e-3)(torch)}
         total = dict.fromkeys(fns, 0.0)
