@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
+from ..backend import array_module
 from .grad_mode import enable_grad
 
 __all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
@@ -194,10 +197,14 @@ def jacobian(
         jac = []
         for i, out in enumerate(outs):
             rows = [[] for _ in ins]  # per input: one gradient per output element
-            flat = out.reshape(-1)
-            for j in range(flat.numel()):
-                if out.requires_grad:
-                    gs = _grad(flat[j], ins, retain_graph=True, create_graph=create_graph, allow_unused=True)
+            Tensor = _tensor()
+            onehot = np.zeros(out._data.size, dtype=out._data.dtype)
+            for j in range(out._data.size):
+                if out.requires_grad:  # row j of the Jacobian: the vjp with the j-th unit cotangent
+                    onehot[j] = 1
+                    go = Tensor._from(array_module(out._data).asarray(onehot.reshape(out._data.shape).copy()), out.dtype)
+                    onehot[j] = 0
+                    gs = _grad(out, ins, go, retain_graph=True, create_graph=create_graph, allow_unused=True)
                 else:
                     gs = (None,) * len(ins)
                 for k, (g, x) in enumerate(zip(gs, ins, strict=False)):
