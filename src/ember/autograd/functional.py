@@ -202,7 +202,9 @@ def jacobian(
             for j in range(out._data.size):
                 if out.requires_grad:  # row j of the Jacobian: the vjp with the j-th unit cotangent
                     onehot[j] = 1
-                    go = Tensor._from(array_module(out._data).asarray(onehot.reshape(out._data.shape).copy()), out.dtype)
+                    go = Tensor._from(
+                        array_module(out._data).asarray(onehot.reshape(out._data.shape).copy()), out.dtype
+                    )
                     onehot[j] = 0
                     gs = _grad(out, ins, go, retain_graph=True, create_graph=create_graph, allow_unused=True)
                 else:
