@@ -100,6 +100,21 @@ def lstm_step(m):
     return step
 
 
+def bn_relu_conv_step(m):
+    # the issue's "BatchNorm + ReLU + Conv block" (a DenseNet/ResNet unit): batch 32, 64 channels, 28x28
+    nn = m.nn
+    block = nn.Sequential(nn.BatchNorm2d(64), nn.ReLU(), nn.Conv2d(64, 64, kernel_size=3, padding=1))
+    x = _images(m, (32, 64, 28, 28)).requires_grad_()
+
+    def step():
+        for p in block.parameters():
+            p.grad = None
+        x.grad = None
+        block(x).sum().backward()
+
+    return step
+
+
 def numpy_lenet_conv1():
     """Hand-written NumPy im2col + GEMM for LeNet's first conv forward (the floor for one conv)."""
     from numpy.lib.stride_tricks import sliding_window_view
@@ -135,6 +150,7 @@ CASES = [
     ("max_pool2d 2", pool_fwd_bwd("max_pool2d", 2)),
     ("max_pool2d 3 s2 p1", pool_fwd_bwd("max_pool2d", 3, 2, 1)),
     ("avg_pool2d 2", pool_fwd_bwd("avg_pool2d", 2)),
+    ("bn+relu+conv 64ch 28x28 b32", bn_relu_conv_step),
     ("lstm 2x256 b32 t35 step", lstm_step),
 ]
 

@@ -210,3 +210,22 @@ def test_errors_match_torch(name, call):
     with pytest.raises(type(et.value)) as ee:
         call(F, ember)
     assert str(ee.value).split("\n")[0] == str(et.value).split("\n")[0]
+
+
+CONV_ROWS = [r for r in ROWS if r[0].startswith(("conv", "unfold", "fold"))]
+
+
+@pytest.mark.parametrize("threshold", [0, 10**9], ids=["batch-outer", "batch-last"])
+@pytest.mark.parametrize("name, call, shapes", CONV_ROWS, ids=[r[0] for r in CONV_ROWS])
+def test_both_column_layouts_match_torch(name, call, shapes, threshold, monkeypatch):
+    from ember.ops import conv as conv_ops
+
+    monkeypatch.setattr(conv_ops, "_BATCH_LAST_BELOW", threshold)
+    te, tt = _inputs(shapes, np.float64)
+    ye, yt = _first(call(F, *te)), _first(call(TF, *tt))
+    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    g = np.random.RandomState(1).randn(*yt.shape)
+    ye.backward(ember.tensor(g))
+    yt.backward(torch.tensor(g))
+    for a, b in zip(te, tt, strict=True):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-12)

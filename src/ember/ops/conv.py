@@ -18,75 +18,93 @@ import math
 from ..autograd.function import Op, _Scratch
 from ..backend import array_module
 
-
 # --------------------------------------------------------------------------------------------- array helpers
-# Layout: columns and buffers keep the batch as the innermost axis, (C, *K, *out, B): every kernel offset then
-# copies (im2col) or adds (col2im) runs of out[-1] * B contiguous values, not runs of out[-1]
-# (benchmarks/bench_conv.py).
-def _batch_last(xp, x, pads):
-    """x (B, C, *S) as a contiguous (C, *padded S, B) array; pads (lo, hi) per dim, negative ones crop."""
+# Two layouts of the columns. Batch-outer, (C, *K, B, *out): each kernel offset copies (im2col) or adds (col2im) runs
+# of out[-1] values, and the GEMM's output (O, B, *out) becomes (B, O, *out) by moving runs of L values. Batch-last,
+# (C, *K, *out, B): runs of out[-1] * B values, but the output transpose moves single values. Narrow outputs (LeNet's
+# second conv, 10 wide) are faster batch-last, wide ones batch-outer (benchmarks/bench_conv.py).
+_BATCH_LAST_BELOW = 16
+
+
+def batch_last(out) -> bool:
+    """The layout for a convolution whose output has spatial shape ``out``."""
+    return out[-1] < _BATCH_LAST_BELOW
+
+
+def _padded_input(xp, x, pads, bl):
+    """x (B, C, *S) zero-padded by pads ((lo, hi) per dim, negative ones crop) as a contiguous array laid out
+    (C, *padded S, B) when ``bl``, else (B, C, *padded S)."""
     nsp = len(pads)
     src = [slice(None), slice(None)]
-    dst = [slice(None)]
+    dst = [slice(None), slice(None)] if not bl else [slice(None)]
     size = []
-    for (lo, hi), n in zip(pads, x.shape[2:], strict=False):
+    for (lo, hi), n in zip(pads, x.shape[2:], strict=True):
         a, b = max(-lo, 0), n - max(-hi, 0)  # the part of x that is kept
         src.append(slice(a, b))
         dst.append(slice(max(lo, 0), max(lo, 0) + b - a))
         size.append(max(lo, 0) + b - a + max(hi, 0))
-    dst.append(slice(None))
-    moved = x[tuple(src)].transpose(1, *range(2, 2 + nsp), 0)
+    kept = x[tuple(src)]
+    if bl:
+        kept = kept.transpose(1, *range(2, 2 + nsp), 0)
+        dst.append(slice(None))
+        shape = (x.shape[1], *size, x.shape[0])
+    else:
+        shape = (x.shape[0], x.shape[1], *size)
     if all(lo == 0 and hi == 0 for lo, hi in pads):
-        return xp.ascontiguousarray(moved)
-    buf = xp.zeros((x.shape[1], *size, x.shape[0]), dtype=x.dtype)
-    buf[tuple(dst)] = moved
+        return xp.ascontiguousarray(kept)
+    buf = xp.zeros(shape, dtype=x.dtype)
+    buf[tuple(dst)] = kept
     return buf
 
 
-def im2col(xp, x, ksize, stride, dilation, pads, groups):
-    """Columns of ``x`` (B, C, *S): an array (groups, C/groups * prod(K), L * B), and the output spatial shape."""
-    xt = _batch_last(xp, x, pads)
-    C, B = xt.shape[0], xt.shape[-1]
-    sp = xt.shape[1:-1]
-    out = tuple((n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(sp, ksize, stride, dilation, strict=False))
+def im2col(xp, x, ksize, stride, dilation, pads, groups, bl=None):
+    """Columns of ``x`` (B, C, *S): an array (groups, C/groups * prod(K), B * L) in the layout ``bl`` (chosen from
+    the output shape when None), the output spatial shape and the layout."""
+    B, C = x.shape[:2]
+    sp = [n + lo + hi for n, (lo, hi) in zip(x.shape[2:], pads, strict=True)]
+    out = tuple((n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(sp, ksize, stride, dilation, strict=True))
+    if bl is None:
+        bl = batch_last(out)
+    xt = _padded_input(xp, x, pads, bl)
     st = xt.strides
-    view = xp.lib.stride_tricks.as_strided(
-        xt,
-        (C, *ksize, *out, B),
-        (
-            st[0],
-            *(a * d for a, d in zip(st[1:-1], dilation, strict=False)),
-            *(a * s for a, s in zip(st[1:-1], stride, strict=False)),
-            st[-1],
-        ),
-    )
-    cols = xp.ascontiguousarray(view)  # the one copy: (C, *K, *out, B), contiguous for the GEMM
-    return cols.reshape(groups, C // groups * math.prod(ksize), math.prod(out) * B), out
+    sst = st[1:-1] if bl else st[2:]  # strides of the spatial dims
+    win = tuple(a * d for a, d in zip(sst, dilation, strict=True))
+    step = tuple(a * s for a, s in zip(sst, stride, strict=True))
+    if bl:
+        shape, strides = (C, *ksize, *out, B), (st[0], *win, *step, st[-1])
+    else:
+        shape, strides = (C, *ksize, B, *out), (st[1], *win, st[0], *step)
+    cols = xp.ascontiguousarray(xp.lib.stride_tricks.as_strided(xt, shape, strides))  # the one copy
+    return cols.reshape(groups, C // groups * math.prod(ksize), math.prod(out) * B), out, bl
 
 
-def col2im(xp, cols, x_shape, ksize, stride, dilation, pads):
-    """Transpose of im2col: scatter-add ``cols`` (C, *K, *out, B) into an array of ``x_shape`` (unpadded)."""
+def col2im(xp, cols, x_shape, ksize, stride, dilation, pads, bl):
+    """Transpose of im2col: scatter-add ``cols`` ((C, *K, *out, B) if ``bl`` else (C, *K, B, *out)) into an array of
+    ``x_shape`` (unpadded)."""
     B, C = x_shape[:2]
     sp = x_shape[2:]
     nk = len(ksize)
-    out = cols.shape[1 + nk : 1 + 2 * nk]
+    out = cols.shape[1 + nk : 1 + 2 * nk] if bl else cols.shape[2 + nk :]
     # the padded buffer must hold every window; pads may be negative (output_padding of a transposed conv)
-    need = [s * (o - 1) + d * (k - 1) + 1 for o, k, s, d in zip(out, ksize, stride, dilation, strict=False)]
-    size = [max(nd, lo + n + max(hi, 0)) for nd, n, (lo, hi) in zip(need, sp, pads, strict=False)]
-    buf = xp.zeros((C, *size, B), dtype=cols.dtype)
+    need = [s * (o - 1) + d * (k - 1) + 1 for o, k, s, d in zip(out, ksize, stride, dilation, strict=True)]
+    size = [max(nd, lo + n + max(hi, 0)) for nd, n, (lo, hi) in zip(need, sp, pads, strict=True)]
+    buf = xp.zeros((C, *size, B) if bl else (C, B, *size), dtype=cols.dtype)
+    lead = (slice(None),) if bl else (slice(None), slice(None))
     for offs in itertools.product(*(range(k) for k in ksize)):
-        idx = (slice(None),) + tuple(
-            slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offs, dilation, stride, out, strict=False)
+        idx = lead + tuple(
+            slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offs, dilation, stride, out, strict=True)
         )
         buf[idx] += cols[(slice(None), *offs)]
-    crop = (slice(None),) + tuple(slice(lo, lo + n) for (lo, _), n in zip(pads, sp, strict=False)) + (slice(None),)
-    return xp.ascontiguousarray(xp.moveaxis(buf[crop], -1, 0))
+    crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(pads, sp, strict=True))
+    if bl:
+        return xp.ascontiguousarray(xp.moveaxis(buf[(slice(None), *crop, slice(None))], -1, 0))
+    return xp.ascontiguousarray(buf[(slice(None), slice(None), *crop)].swapaxes(0, 1))
 
 
-def _grad_rows(xp, g, groups):
-    """grad (B, O, *out) as (groups, O/groups, L * B): the layout of a GEMM against the columns."""
-    O = g.shape[1]
-    return xp.ascontiguousarray(xp.moveaxis(g, 0, -1)).reshape(groups, O // groups, math.prod(g.shape[2:]) * g.shape[0])
+def _grad_rows(xp, g, groups, bl):
+    """grad (B, O, *out) as (groups, O/groups, B * L) in the columns' layout: the other operand of their GEMMs."""
+    rows = xp.moveaxis(g, 0, -1) if bl else g.swapaxes(0, 1)
+    return xp.ascontiguousarray(rows).reshape(groups, g.shape[1] // groups, math.prod(g.shape[2:]) * g.shape[0])
 
 
 def _gemm(xp, a, b):
@@ -98,26 +116,34 @@ def _gemm(xp, a, b):
 
 def conv_forward(xp, x, w, b, stride, pads, dilation, groups, keep_cols=False):
     O = w.shape[0]
-    cols, out = im2col(xp, x, w.shape[2:], stride, dilation, pads, groups)
+    cols, out, bl = im2col(xp, x, w.shape[2:], stride, dilation, pads, groups)
     y = _gemm(xp, w.reshape(groups, O // groups, cols.shape[1]), cols).reshape(O, cols.shape[2])
     if b is not None:
         y += b[:, None]
-    y = xp.ascontiguousarray(xp.moveaxis(y.reshape(O, *out, x.shape[0]), -1, 0))
+    if bl:
+        y = xp.ascontiguousarray(xp.moveaxis(y.reshape(O, *out, x.shape[0]), -1, 0))
+    else:
+        y = xp.ascontiguousarray(y.reshape(O, x.shape[0], *out).swapaxes(0, 1))
     return (y, cols) if keep_cols else y
 
 
 def conv_input_grad(xp, g, w, x_shape, stride, pads, dilation, groups):
     O = w.shape[0]
+    bl = batch_last(g.shape[2:])
     wg = w.reshape(groups, O // groups, math.prod(w.shape[1:])).swapaxes(1, 2)  # (groups, C/g*K, O/g)
-    dcols = _gemm(xp, wg, _grad_rows(xp, g, groups))  # (groups, C/g*K, L*B)
-    dcols = dcols.reshape(x_shape[1], *w.shape[2:], *g.shape[2:], x_shape[0])
-    return col2im(xp, dcols, x_shape, w.shape[2:], stride, dilation, pads)
+    dcols = _gemm(xp, wg, _grad_rows(xp, g, groups, bl))  # (groups, C/g*K, B*L)
+    if bl:
+        dcols = dcols.reshape(x_shape[1], *w.shape[2:], *g.shape[2:], x_shape[0])
+    else:
+        dcols = dcols.reshape(x_shape[1], *w.shape[2:], x_shape[0], *g.shape[2:])
+    return col2im(xp, dcols, x_shape, w.shape[2:], stride, dilation, pads, bl)
 
 
 def conv_weight_grad(xp, x, g, w_shape, stride, pads, dilation, groups, cols=None):
+    bl = batch_last(g.shape[2:])
     if cols is None:
-        cols, _ = im2col(xp, x, w_shape[2:], stride, dilation, pads, groups)
-    gw = _gemm(xp, _grad_rows(xp, g, groups), cols.swapaxes(1, 2))
+        cols, _, _ = im2col(xp, x, w_shape[2:], stride, dilation, pads, groups, bl)
+    gw = _gemm(xp, _grad_rows(xp, g, groups, bl), cols.swapaxes(1, 2))
     return gw.reshape(w_shape)
 
 
@@ -228,7 +254,7 @@ class Im2Col(Op):
         xp = array_module(x)
         ctx.params = (ksize, stride, pads, dilation)
         B = x.shape[0]
-        cols, out = im2col(xp, x, ksize, stride, dilation, pads, 1)  # (1, C*K, L*B)
+        cols, out, _ = im2col(xp, x, ksize, stride, dilation, pads, 1, True)  # (1, C*K, L*B)
         ctx.out = out
         return xp.ascontiguousarray(cols.reshape(cols.shape[1], math.prod(out), B).transpose(2, 0, 1))
 
@@ -252,7 +278,7 @@ class Col2Im(Op):
         ctx.params = (ksize, stride, pads, dilation)
         B, C = x_shape[:2]
         c = xp.ascontiguousarray(cols.transpose(1, 2, 0)).reshape(C, *ksize, *out, B)
-        return col2im(xp, c, x_shape, ksize, stride, dilation, pads)
+        return col2im(xp, c, x_shape, ksize, stride, dilation, pads, True)
 
     @staticmethod
     def backward(ctx, grad):
