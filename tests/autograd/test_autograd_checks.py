@@ -201,3 +201,26 @@ def test_anomaly_mode_warns_with_the_forward_trace():
     msgs = [str(x.message) for x in w]
     assert any(s.startswith("Error detected in ExpBackward0. Traceback of forward call") and "x.exp()" in s
                for s in msgs)
+
+
+def _second_order(fn):
+    def run(m):
+        args = [f64(m, x) for x in (A, B, M, R)]
+        outs = fn(m, *args)
+        outs = outs if isinstance(outs, tuple) else (outs,)
+        rng = np.random.default_rng(11)
+        cot = [m.tensor(rng.uniform(-1, 1, tuple(o.shape))) for o in outs]
+        firsts = m.autograd.grad(outs, args, cot, create_graph=True, allow_unused=True)
+        used = [(g, x) for g, x in zip(firsts, args, strict=True) if g is not None and g.requires_grad]
+        if not used:
+            return firsts
+        weights = [m.tensor(rng.uniform(-1, 1, tuple(g.shape))) for g, _ in used]
+        total = sum((g * w).sum() for (g, _), w in zip(used, weights, strict=True))
+        return firsts, m.autograd.grad(total, args, allow_unused=True, materialize_grads=True)
+
+    return run
+
+
+@pytest.mark.parametrize("name, fn", [(o[0], o[1]) for o in OPS if o[2]], ids=[o[0] for o in OPS if o[2]])
+def test_second_derivatives_match_torch(name, fn):
+    run_both(_second_order(fn), rtol=1e-7, atol=1e-9)
