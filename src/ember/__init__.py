@@ -80,5 +80,5 @@ from .ops.sort import *  # noqa: E402,F401,F403
 from .ops.misc import *  # noqa: E402,F401,F403
 from . import linalg, sparse  # noqa: E402,F401
 from .sparse import *  # noqa: E402,F401,F403
-from . import nn, optim, utils  # noqa: E402,F401
+from . import distributions, nn, optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
