@@ -451,8 +451,12 @@ class Cumsum(Op):
         return grad.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim)
 
 
-def cumsum(input, dim, *, dtype=None, out=None, axis=None):
-    """Cumulative sum along ``dim``; bool and int inputs give int64."""
+def cumsum(input, dim=None, *, dtype=None, out=None, axis=None):
+    """Cumulative sum along ``dim`` (or ``axis``); bool and int inputs give int64."""
+    if axis is not None:
+        dim = axis
+    if dim is None:
+        raise TypeError("cumsum() missing 1 required positional arguments: \"dim\"")
     dt = _sum_dtype(input, dtype)
     return _maybe_out(Cumsum.apply(input, dim=wrap_dim(dim, input.ndim), dtype=dt.np), out)
 
@@ -490,7 +494,12 @@ class Cumprod(Op):
         return cat(parts, d)
 
 
-def cumprod(input, dim, *, dtype=None, out=None):
+def cumprod(input, dim=None, *, dtype=None, out=None, axis=None):
+    """Cumulative product along ``dim`` (or ``axis``); bool and int inputs give int64."""
+    if axis is not None:
+        dim = axis
+    if dim is None:
+        raise TypeError("cumprod() missing 1 required positional arguments: \"dim\"")
     dt = _sum_dtype(input, dtype)
     return _maybe_out(Cumprod.apply(input, dim=wrap_dim(dim, input.ndim), dtype=dt.np), out)
 
@@ -830,7 +839,7 @@ _METHODS = {
     "sum": sum, "mean": mean, "prod": prod, "amax": amax, "amin": amin, "max": max, "min": min,
     "argmax": argmax, "argmin": argmin, "var": var, "std": std, "logsumexp": logsumexp, "cumsum": cumsum,
     "cumprod": cumprod, "all": all, "any": any, "count_nonzero": count_nonzero,
-    "cumsum_": lambda self, dim: self.copy_(cumsum(self, dim)),
+    "cumsum_": lambda self, dim=None, *, dtype=None, axis=None: self.copy_(cumsum(self, dim, dtype=dtype, axis=axis)),
     "nansum": nansum, "nanmean": nanmean, "aminmax": aminmax, "median": median, "nanmedian": nanmedian,
     "mode": mode, "cummax": cummax, "cummin": cummin, "logcumsumexp": logcumsumexp, "quantile": quantile,
     "nanquantile": nanquantile, "norm": norm,
