@@ -420,3 +420,16 @@ def test_forward_hooks_with_kwargs_and_always_call():
     out = m(input=ember.zeros(1, 2))
     assert seen == [["input"]]
     np.testing.assert_allclose(out.detach().numpy(), (m.bias + 1).detach().numpy()[None])
+
+
+def test_parallel_scatter_gather_on_cpu():
+    x = ember.arange(10).reshape(5, 2)
+    parts = enn.parallel.scatter(x, [ember.device("cpu"), ember.device("cpu")])
+    assert [p.tolist() for p in parts] == [t.tolist() for t in torch.arange(10).reshape(5, 2).chunk(2)]
+    pairs = enn.parallel.scatter((x, x[:, 0]), ["cpu", "cpu"])
+    assert len(pairs) == 2 and pairs[1][1].tolist() == [6, 8]
+    assert enn.parallel.gather(list(parts), "cpu").tolist() == x.tolist()
+    net = enn.Linear(2, 1)
+    reps = enn.parallel.replicate(net, ["cpu", "cpu"])
+    outs = enn.parallel.parallel_apply(reps, [p.float() for p in parts])
+    assert [tuple(o.shape) for o in outs] == [(3, 1), (2, 1)]
