@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from check import errors, forward, gradgrads, grads, numeric_gradcheck
+from ops_check import errors, forward, gradgrads, grads, numeric_gradcheck
 from harness_ops import INTS, Error, Row, Sample, error_cases, forward_cases, grad_cases, make
 
 import ember
