@@ -94,9 +94,9 @@ def test_view_has_torch_shape_stride_and_values(name, fn):
 
 
 @pytest.mark.parametrize("name, fn", VIEWS, ids=IDS)
-def test_view_shares_memory_like_torch(name, fn):
+def test_view_shares_memory_like_torch(name, fn, request):
     if name.startswith("expand"):
-        pytest.xfail(EXPAND_WRITE)
+        request.applymarker(pytest.mark.xfail(reason=EXPAND_WRITE, strict=False))
     for m in (ember, torch):
         x = m.tensor(BASE.copy())
         assert shares(m, x, as_tuple(fn(m, x))[-1]), f"{m.__name__} {name}"
@@ -107,9 +107,9 @@ def test_view_shares_memory_like_torch(name, fn):
 
 
 @pytest.mark.parametrize("name, fn", VIEWS, ids=IDS)
-def test_view_shares_the_version_counter(name, fn):
+def test_view_shares_the_version_counter(name, fn, request):
     if name.startswith("expand"):
-        pytest.xfail(EXPAND_WRITE)
+        request.applymarker(pytest.mark.xfail(reason=EXPAND_WRITE, strict=False))
     e, t = pair()
     ve, vt = as_tuple(fn(ember, e))[0], as_tuple(fn(torch, t))[0]
     assert ve._version == vt._version
