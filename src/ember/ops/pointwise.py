@@ -92,6 +92,8 @@ class Clamp(Op):
     @staticmethod
     def forward(ctx, x, lo, hi):
         xp = array_module(x)
+        if lo is not None and hi is not None and not hasattr(lo, "shape") and not hasattr(hi, "shape") and lo <= hi:
+            return xp.clip(x, lo, hi).astype(x.dtype, copy=False)  # one pass: half the time of max then min
         out = x
         if lo is not None:
             out = xp.maximum(out, lo)
