@@ -506,7 +506,8 @@ class ToCopy(Op):
             x = to_device(x, dev)
             if npdt is None or x.dtype == npdt:
                 return x if x is not ctx else x
-        return x.astype(npdt) if npdt is not None else x.copy()
+        order = "K" if x.ndim < 2 or 0 not in x.strides else "C"  # torch: an expanded input converts contiguous
+        return x.astype(npdt, order=order) if npdt is not None else x.copy(order=order)
 
     @staticmethod
     def backward(ctx, grad):

@@ -592,12 +592,18 @@ def column_stack(tensors):
     return hstack([t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors])
 
 
+def _keep_layout(x) -> str:
+    # torch's preserve_format: a permuted input's stride order carries over to a copy; an expanded one (zero strides)
+    # gives a contiguous copy
+    return "K" if x.ndim >= 2 and 0 not in x.strides else "C"
+
+
 class Clone(Op):
     grad_fn = "CloneBackward0"
 
     @staticmethod
     def forward(ctx, x, order="K"):
-        return x.copy(order=order)  # torch: clone's preserve_format keeps a transposed input's layout
+        return x.copy(order=_keep_layout(x) if order == "K" else order)
 
     @staticmethod
     def backward(ctx, grad):
@@ -622,7 +628,7 @@ class Flip(Op):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return array_module(x).flip(x, axis=dims).copy(order="K")  # torch: the output keeps the input's layout
+        return array_module(x).flip(x, axis=dims).copy(order=_keep_layout(x))
 
     @staticmethod
     def backward(ctx, grad):
