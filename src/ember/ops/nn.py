@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
+from .._dims import wrap_dim
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ..autograd.grad_mode import state
@@ -43,6 +44,10 @@ class Softmax(Op):
     @staticmethod
     def backward(ctx, grad):
         y = ctx.output
+        if not state.enabled:  # plain backward: one pass on arrays (create_graph takes the Tensor path below)
+            gy = grad._data * y._data
+            gy -= y._data * gy.sum(axis=ctx.dim, keepdims=True)
+            return _wrap(gy)
         return y * (grad - (grad * y).sum(ctx.dim, keepdim=True))
 
 
@@ -63,6 +68,10 @@ class LogSoftmax(Op):
     @staticmethod
     def backward(ctx, grad):
         y = ctx.output
+        if not state.enabled:  # plain backward: one pass on arrays (create_graph takes the Tensor path below)
+            g = grad._data
+            xp = array_module(g)
+            return _wrap(g - xp.exp(y._data) * g.sum(axis=ctx.dim, keepdims=True))
         return grad - y.exp() * grad.sum(ctx.dim, keepdim=True)
 
 
@@ -96,12 +105,18 @@ class NllLoss(Op):
         c = logp.shape[1] if logp.ndim > 1 else logp.shape[0]
         lp = (xp.moveaxis(logp, 1, -1) if logp.ndim > 2 else logp).reshape(-1, c)
         t = target.reshape(-1)
-        valid = t != ignore_index
-        all_valid = bool(valid.all())
-        safe = t if all_valid else xp.where(valid, t, 0)
-        if safe.size and (safe.min() < 0 or safe.max() >= c):
-            bad = int(safe[(safe < 0) | (safe >= c)][0])
-            raise IndexError(f"Target {bad} is out of bounds.")
+        if t.dtype != np.int64:
+            t = t.astype(np.int64)
+        # one reduction decides the common case: every target a class index (negatives wrap to huge as unsigned)
+        all_valid = (not 0 <= ignore_index < c) and (t.size == 0 or int(t.view(np.uint64).max()) < c)
+        if all_valid:
+            safe = t
+        else:
+            valid = t != ignore_index
+            safe = xp.where(valid, t, 0)
+            if safe.size and (safe.min() < 0 or safe.max() >= c):
+                bad = int(safe[(safe < 0) | (safe >= c)][0])
+                raise IndexError(f"Target {bad} is out of bounds.")
         rows = xp.arange(t.shape[0])
         if weight is not None:
             w = weight[safe].astype(logp.dtype, copy=False)
@@ -302,8 +317,10 @@ class NativeBatchNorm(Op):
     def backward(ctx, grad):
         x, w, b = ctx.inputs[:3]
         axes = ctx.axes
+        if not state.enabled:
+            return _batch_norm_backward_arrays(ctx, grad._data, x._data, None if w is None else w._data)
         f64 = D.float64
-        if ctx.training and state.enabled:  # create_graph: batch statistics as functions of x
+        if ctx.training:  # create_graph: batch statistics as functions of x
             xmu = x - x.mean(axes, keepdim=True)
             invstd = ((xmu * xmu).mean(axes, keepdim=True) + ctx.eps).rsqrt()
         else:
@@ -325,6 +342,31 @@ class NativeBatchNorm(Op):
             else:
                 gx = grad * scale
         return gx, gw, gb
+
+
+def _batch_norm_backward_arrays(ctx, g, x, w):
+    """NativeBatchNorm's backward on arrays (the same formulas as the Tensor path, one pass each)."""
+    axes = ctx.axes
+    n = ctx.needs_input_grad
+    xmu = x - ctx.mean
+    invstd = ctx.invstd
+    sum_g = g.sum(axis=axes, keepdims=True, dtype=np.float64).astype(g.dtype)
+    dotp = (g * xmu).sum(axis=axes, keepdims=True, dtype=np.float64).astype(g.dtype)
+    gw = _wrap((dotp * invstd).reshape(-1)) if n[1] else None
+    gb = _wrap(sum_g.reshape(-1)) if n[2] else None
+    gx = None
+    if n[0]:
+        scale = invstd if w is None else invstd * w.reshape(invstd.shape)
+        if ctx.training:
+            count = x.size // x.shape[1]
+            k = dotp * (invstd * invstd) / count
+            gxa = g - sum_g / count
+            gxa -= xmu * k
+            gxa *= scale
+            gx = _wrap(gxa)
+        else:
+            gx = _wrap(g * scale)
+    return gx, gw, gb
 
 
 class NativeLayerNorm(Op):
@@ -354,14 +396,23 @@ class NativeLayerNorm(Op):
         x, w, b = ctx.inputs[:3]
         axes = ctx.axes
         lead = tuple(range(x.ndim - len(axes)))
-        if state.enabled:  # create_graph: rebuild the statistics from x so that the grad depends on x
-            xc = x - x.mean(axes, keepdim=True)
-            invstd = ((xc * xc).mean(axes, keepdim=True) + ctx.eps).rsqrt()
-            xhat = xc * invstd
-        else:
-            xhat = _const(ctx.xhat)
-            invstd = _const(ctx.invstd)
         n = ctx.needs_input_grad
+        if not state.enabled:  # plain backward: on arrays
+            g, xhat, invstd = grad._data, ctx.xhat, ctx.invstd
+            gw = _wrap((g * xhat).sum(axis=lead) if lead else g * xhat) if n[1] else None
+            gb = _wrap(g.sum(axis=lead) if lead else g.copy()) if n[2] else None
+            gx = None
+            if n[0]:
+                gxhat = g * w._data if w is not None else g
+                gxa = gxhat - gxhat.mean(axis=axes, keepdims=True)
+                gxa -= xhat * (gxhat * xhat).mean(axis=axes, keepdims=True)
+                gxa *= invstd
+                gx = _wrap(gxa.astype(g.dtype, copy=False))
+            return gx, gw, gb
+        # create_graph: rebuild the statistics from x so that the grad depends on x
+        xc = x - x.mean(axes, keepdim=True)
+        invstd = ((xc * xc).mean(axes, keepdim=True) + ctx.eps).rsqrt()
+        xhat = xc * invstd
         gw = (grad * xhat).sum(lead) if n[1] and lead else ((grad * xhat) if n[1] else None)
         gb = (grad.sum(lead) if lead else grad) if n[2] else None
         gx = None
@@ -596,9 +647,6 @@ class _EmbeddingGrad(Op):
 
 # ------------------------------------------------------------------------------------------- torch.* front functions
 def _softmax_front(op, input, dim, dtype, name):
-    from .. import _dtype as D
-    from .._dims import wrap_dim
-
     if dtype is not None:
         input = input.to(dtype)
     elif input.dtype._cat < 2:
