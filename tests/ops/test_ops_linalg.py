@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from ops_check import errors, forward, gradgrads, grads, numeric_gradcheck
 from harness_ops import Error, Row, Sample, error_cases, forward_cases, grad_cases, make
+from ops_check import errors, forward, gradgrads, grads, numeric_gradcheck
 
 torch = pytest.importorskip("torch")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from ops_check import errors, forward, gradgrads, grads, numeric_gradcheck
 from harness_ops import INTS, Error, Row, Sample, error_cases, forward_cases, grad_cases, make
+from ops_check import errors, forward, gradgrads, grads, numeric_gradcheck
 
 import ember
 
@@ -109,6 +109,12 @@ ROWS = [
                             Sample(np.array([1.0, 2, 1, 2.5], d), bins=4),
                             Sample(np.array([-1.0, 0, 10, 11], d), bins=5, min=0, max=10)],
         dtypes=("float32", "float64"), errors=[Error(Sample(np.array([1, 2])), NotImplementedError)]),
+    Row("histogram", lambda d: [Sample(np.array([1.0, 2, 1, 2.5, 4], d), 4),
+                                Sample(np.array([1.0, 2, 1, 2.5, 4], d), 3, range=(0.0, 5.0)),
+                                Sample(np.array([1.0, 2, 1], d), np.array([0.0, 1.5, 3.0], d), note="edges"),
+                                Sample(np.array([1.0, 2, 1, 3], d), 2, weight=np.array([1.0, 0.5, 2, 1], d),
+                                       density=True, note="weights density")], dtypes=("float32", "float64"),
+        call=lambda lib, *a, **k: tuple(lib.histogram(*a, **k))),
     Row("searchsorted", lambda d: [
         Sample(np.array([1, 3, 5, 7, 9], d), np.array([[3, 6, 9], [3, 6, 9]], d)),
         Sample(np.array([1, 3, 5, 7, 9], d), np.array([3, 6, 9], d), right=True),

@@ -49,24 +49,27 @@ class LinalgVectorNorm(Op):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        p = ctx.ord
-        y = ctx.output
-        if not ctx.keepdim and ctx.dims:
-            shape = tuple(1 if i in ctx.dims else s for i, s in enumerate(x.shape))
-            y, grad = y.reshape(shape), grad.reshape(shape)
-        if p == 0:
-            return x * 0
-        sgn = x.sgn()
-        if p == 1:
-            return sgn * grad
-        if p == 2:
-            return x * (grad / y).masked_fill(y == 0, 0.0)
-        if p in (math.inf, -math.inf):
-            mask = (x.abs() == y).to(grad.dtype)
-            return sgn * mask * (grad / mask.sum(ctx.dims, keepdim=True))
-        a = x.abs()
-        scale = (grad / y ** (p - 1)).masked_fill(y == 0, 0.0)
-        return sgn * a ** (p - 1) * scale
+        return norm_backward(x, ctx.ord, ctx.output, grad, ctx.dims, ctx.keepdim)
+
+
+def norm_backward(x, p, y, grad, dims, keepdim):
+    """The gradient of ``y = ||x||_p`` over ``dims``, as torch computes it (0 where the norm is 0)."""
+    if not keepdim and dims:
+        shape = tuple(1 if i in dims else s for i, s in enumerate(x.shape))
+        y, grad = y.reshape(shape), grad.reshape(shape)
+    if p == 0:
+        return x * 0
+    sgn = x.sgn()
+    if p == 1:
+        return sgn * grad
+    if p == 2:
+        return x * (grad / y).masked_fill(y == 0, 0.0)
+    if p in (math.inf, -math.inf):
+        mask = (x.abs() == y).to(grad.dtype)
+        return sgn * mask * (grad / mask.sum(dims, keepdim=True))
+    a = x.abs()
+    scale = (grad / y ** (p - 1)).masked_fill(y == 0, 0.0)
+    return sgn * a ** (p - 1) * scale
 
 
 def _red_shape(shape, dims, keepdim):

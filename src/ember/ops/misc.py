@@ -596,11 +596,43 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
 
 
 # ------------------------------------------------------------------------------------------- distances, statistics
+class Dist(Op):
+    """||a - b||_p over all elements (broadcasting); the backward is vector_norm's on the difference."""
+
+    grad_fn = "DistBackward0"
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a, b, p):
+        from ..linalg.norms import LinalgVectorNorm
+
+        ctx.p = p
+        d = a - b
+        return LinalgVectorNorm.forward(ctx, d, ord=p, dims=tuple(range(d.ndim)), keepdim=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from ..linalg.norms import norm_backward
+
+        a, b = ctx.inputs
+        g = norm_backward(a - b, ctx.p, ctx.output, grad, tuple(range(builtins.max(a.ndim, b.ndim))), False)
+        n = ctx.needs_input_grad
+        return (g if n[0] else None), (-g if n[1] else None)
+
+
 def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
     """The p-norm of ``input - other``."""
-    from .. import linalg
+    from .pointwise import check_broadcast
 
-    return linalg.vector_norm(input - other, p)
+    check_broadcast(input.shape, other.shape)
+    if input.dtype._cat < 2:
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{D.dtype_name_cap(input.dtype)}")
+    p = float(p)
+    if math.isfinite(p) and p == int(p):
+        p = int(p)
+    dt = D._PROMOTE[(input.dtype, other.dtype)]
+    return Dist.apply(input.to(dt), other.to(dt), p=p)
 
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
