@@ -222,3 +222,16 @@ def test_repr_of_copyslices_result_matches_torch():
         return repr(b), b.grad_fn.name()
 
     run_both(rep)
+
+
+def _retain_then_inplace(m):
+    x = m.tensor(V, requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    y.mul_(3)
+    (y * y).sum().backward()
+    return y.grad, x.grad, y.retains_grad
+
+
+def test_retain_grad_follows_an_inplace_write_like_torch():
+    run_both(_retain_then_inplace)

@@ -126,12 +126,26 @@ def assign(self: Tensor, result: Tensor) -> Tensor:
 
 def rebase_history(self: Tensor, fn, out_nr: int, result: Tensor | None = None) -> None:
     """Make node ``fn`` (output ``out_nr``) the history of ``self``, just written in place."""
+    if self._retains_grad:  # torch: retain_grad follows the tensor to its new history
+        old = self.grad_fn
+        if old is not None and old._retained:
+            old._retained.pop(self._out_nr, None)
+        self._retains_grad = False
+        moved = True
+    else:
+        moved = False
     base = _diff_base(self)
     if base is None:
         self.grad_fn = fn
         self._out_nr = out_nr
         self._requires_grad = True
-        return
+    else:
+        _rebase_view(self, base, fn, out_nr, result)
+    if moved:
+        self.retain_grad()
+
+
+def _rebase_view(self: Tensor, base: Tensor, fn, out_nr: int, result: Tensor | None) -> None:
     # torch's CopySlices: new base = old base with the view's region replaced by the op's result
     pos = _positions(base._data, self._data)
     cs = CopySlices._node()
