@@ -194,6 +194,7 @@ def test_inplace_variants_match_torch(name, call):
     "lib.linalg.solve(lib.eye(3).expand(2, 3, 3), lib.ones(4, 3, 1))", "lib.masked_scatter(a, b > 0, b)",
     "lib.scatter_reduce(a, 0, lib.tensor([[0, 1, 9, 0]]), a, 'sum')", "lib.index_fill(a, 0, lib.tensor([7]), 1.0)",
     "lib.repeat_interleave(a, lib.tensor([1, 2]), 0)", "lib.hypot(a, b)", "lib.fmax(a, b)", "lib.cross(a, b)",
+    "lib.cdist(a.long(), a.long())", "lib.logcumsumexp(a.long(), 0)", "lib.logaddexp2(a.long(), a.long())",
 ])
 def test_bad_shapes_raise_torchs_error(expr):
     from harness_ops import first_sentence

@@ -639,6 +639,9 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
     """Pairwise p-norm distances between the rows of ``x1`` (..., P, M) and ``x2`` (..., R, M)."""
     if x1.ndim < 2 or x2.ndim < 2:
         raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t.dtype._cat != 2:
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {D.dtype_name_cap(t.dtype)}")
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
@@ -825,6 +828,9 @@ def chain_matmul(*matrices, out=None):
 
 
 def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
+    """log2(2**input + 2**other) without overflow."""
+    if input.dtype._cat < 2:
+        raise NotImplementedError(f'"logaddexp2_cpu" not implemented for \'{D.dtype_name_cap(input.dtype)}\'')
     ln2 = math.log(2.0)
     from .pointwise import logaddexp
 

@@ -726,6 +726,8 @@ def cummin(input, dim, *, out=None):
 
 def logcumsumexp(input, dim):
     """log(cumsum(exp(x))) along ``dim``, computed stably."""
+    if input.dtype._cat < 2:
+        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{D.dtype_name_cap(input.dtype)}\'')
     d = wrap_dim(dim, input.ndim)
     m = input.detach().amax(d, keepdim=True) if input.numel() else input.detach()
     m = m.masked_fill(~m.isfinite(), 0.0)
