@@ -360,3 +360,20 @@ def test_relu_keeps_negative_zero_and_nan_like_torch():
     y.sum().backward()
     assert x.grad.tolist() == [0.0, 1.0, 0.0]
     assert enn.functional.relu(ember.tensor([-1, 2])).tolist() == [0, 2]
+
+
+@pytest.mark.parametrize("fn", ["leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "hardtanh", "hardswish",
+                                "hardsigmoid", "softplus", "threshold", "logsigmoid", "glu", "prelu", "softmax",
+                                "log_softmax", "relu", "sigmoid", "tanh"])
+def test_activations_on_integer_tensors_like_torch(fn):
+    def run(lib, F):
+        x = lib.ones(2, dtype=lib.int64)
+        args = {"threshold": (0.1, 2), "prelu": (lib.ones(1, dtype=lib.int64),), "softmax": (0,),
+                "log_softmax": (0,)}.get(fn, ())
+        try:
+            r = getattr(F, fn)(x, *args)
+            return "ok", str(r.dtype).split(".")[-1], r.tolist()
+        except Exception as e:  # noqa: BLE001 - the exception is what is compared
+            return type(e).__name__, str(e)
+
+    assert run(ember, enn.functional) == run(torch, torch.nn.functional)

@@ -427,6 +427,9 @@ def _act(name, grad_fn, fwd, bwd):
     """Build a pointwise activation op: ``fwd(xp, x, **p)`` on arrays, ``bwd(g, x, y, **p)`` on Tensors."""
 
     def forward(ctx, x, **p):
+        kernel = _KERNELS.get(name)
+        if kernel is not None and x.dtype.kind not in "fc":
+            raise _not_implemented(kernel, x.dtype)
         ctx.p = p
         return fwd(array_module(x), x, **p).astype(x.dtype, copy=False)
 
@@ -435,6 +438,16 @@ def _act(name, grad_fn, fwd, bwd):
 
     return type(name, (Op,), {"grad_fn": grad_fn, "forward": staticmethod(forward),
                                "backward": staticmethod(backward), "__doc__": f"The {name} activation."})
+
+
+# torch's kernel names in its "not implemented for 'Long'" errors (Hardtanh and Threshold accept integers)
+_KERNELS = {"LeakyRelu": "leaky_relu_cpu", "Elu": "elu_cpu", "Celu": "elu_cpu", "Gelu": "GeluKernelImpl",
+            "Silu": "silu_cpu", "Mish": "mish_cpu", "Hardswish": "hardswish_cpu", "Hardsigmoid": "hardsigmoid_cpu",
+            "Softplus": "softplus_cpu", "LogSigmoid": "log_sigmoid_cpu"}
+
+
+def _not_implemented(kernel, np_dtype) -> NotImplementedError:
+    return NotImplementedError(f'"{kernel}" not implemented for \'{D.dtype_name_cap(D.from_numpy_dtype(np_dtype))}\'')
 
 
 def _w(cond, a, b):
@@ -556,6 +569,8 @@ class Prelu(Op):
 
     @staticmethod
     def forward(ctx, x, a):
+        if x.dtype.kind not in "fc":
+            raise _not_implemented("prelu_cpu", x.dtype)
         shape = (1, -1) + (1,) * (x.ndim - 2) if a.size > 1 and x.ndim >= 2 else a.shape if a.size > 1 else ()
         aa = a.reshape(shape) if a.size > 1 else a.reshape(())
         ctx.shape = shape
@@ -585,6 +600,8 @@ class Glu(Op):
 
     @staticmethod
     def forward(ctx, x, dim):
+        if x.dtype.kind not in "fc":
+            raise _not_implemented("glu_cpu", x.dtype)
         xp = array_module(x)
         ctx.dim = dim
         a, b = xp.split(x, 2, axis=dim)
@@ -650,7 +667,8 @@ def _softmax_front(op, input, dim, dtype, name):
     if dtype is not None:
         input = input.to(dtype)
     elif input.dtype._cat < 2:
-        raise RuntimeError(f'"{name}_lastdim_kernel_impl" not implemented for \'{D.dtype_name_cap(input.dtype)}\'')
+        raise NotImplementedError(f'"{name}_lastdim_kernel_impl" not implemented for '
+                                  f"'{D.dtype_name_cap(input.dtype)}'")
     if input.ndim == 0:
         wrap_dim(dim, 0)
         return op.apply(input.reshape(1), dim=0).reshape(())
