@@ -209,12 +209,20 @@ def _positions(base, view) -> np.ndarray:
     item = base.itemsize
     if view.itemsize != item or any(s < 0 for s in base.strides + view.strides):
         raise NotImplementedError("ember: autograd through an in-place write to this kind of view is not supported")
+    off = (_address(view) - _address(base)) // item
+    if base.flags.c_contiguous:  # memory offset == flat index: O(view size), whatever the base's size
+        pos = np.full(view.shape, off, dtype=np.int64)
+        for k, (n, st) in enumerate(zip(view.shape, view.strides, strict=True)):
+            step = [1] * view.ndim
+            step[k] = n
+            pos += (np.arange(n, dtype=np.int64) * (st // item)).reshape(step)
+        return pos
+    # any other layout: lay the flat indices out in the base's memory order, then read them through the view
     bst = [s // item for s in base.strides]
-    extent = 1 + sum((n - 1) * s for n, s in zip(base.shape, bst, strict=False)) if base.size else 0
+    extent = 1 + sum((n - 1) * s for n, s in zip(base.shape, bst, strict=True)) if base.size else 0
     buf = np.full(max(extent, 1), -1, dtype=np.int64)
     as_strided = np.lib.stride_tricks.as_strided
     as_strided(buf, base.shape, [s * 8 for s in bst])[...] = np.arange(base.size).reshape(base.shape)
-    off = (_address(view) - _address(base)) // item
     return as_strided(buf[off:], view.shape, [s // item * 8 for s in view.strides]).copy()
 
 
