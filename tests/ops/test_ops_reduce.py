@@ -193,3 +193,29 @@ def test_gradcheck_finite_differences(row, dtype, sample):
 @pytest.mark.parametrize("row, err", error_cases(ROWS))
 def test_errors_match_torch(row, err):
     errors(torch, row, err)
+
+
+@pytest.mark.parametrize("expr", [
+    "lib.topk(b, 1)", "lib.kthvalue(b, 1)", "lib.median(b, 1)", "lib.median(b)", "lib.nanmedian(b)", "lib.argmax(b)",
+    "lib.argmin(b, 0)", "lib.trace(b)", "lib.bincount(lib.tensor([1.0]))", "lib.bincount(b[0])",
+    "lib.quantile(b, 0.5)",
+])
+def test_bool_inputs_refused_as_torch(expr):
+    from harness_ops import first_sentence
+
+    import ember
+
+    errs = []
+    for lib in (torch, ember):
+        b = lib.tensor([[True, False], [True, True]])
+        with pytest.raises(Exception) as e:
+            eval(expr, {"lib": lib, "b": b})
+        errs.append(e.value)
+    assert type(errs[1]) is type(errs[0]), f"ember: {errs[1]!r}, torch: {errs[0]!r}"
+    assert first_sentence(str(errs[1])) == first_sentence(str(errs[0]))
+
+
+def test_clamp_of_bool_with_int_bounds_is_int64():
+    import ember
+
+    assert str(ember.clamp(ember.tensor([True, False]), 1, 3).dtype) == "torch.int64"

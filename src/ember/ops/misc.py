@@ -147,6 +147,8 @@ def trace(input: Tensor) -> Tensor:
     """Sum of the main diagonal of a 2-D tensor (int64 for integer inputs)."""
     if input.ndim != 2:
         raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(input.ndim))
+    if input.dtype is D.bool:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     return Trace.apply(input)
 
 

@@ -151,6 +151,8 @@ def clamp(input, min=None, max=None, *, out=None):
         x = input
         if input.dtype._cat < 2 and (isinstance(min, float) or isinstance(max, float)):
             x = input.to(D._default[0])
+        elif input.dtype is D.bool and (type(min) is int or type(max) is int):
+            x = input.to(D.int64)  # torch: bool with int bounds promotes to int64
         cls = Clamp if (min is not None and max is not None) else ClampMin if min is not None else ClampMax
         r = cls.apply(x, min, max)
     if out is not None:

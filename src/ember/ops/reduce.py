@@ -299,6 +299,8 @@ def argmax(input, dim=None, keepdim=False, *, axis=None):
     """Index of the maximum (of the flattened tensor when ``dim`` is None); ties give the first."""
     if axis is not None:
         dim = axis
+    if input.dtype is D.bool:
+        raise RuntimeError("argmax(): does not support bool input")
     x = input._data
     xp = array_module(x)
     if dim is None:
@@ -318,6 +320,8 @@ def argmax(input, dim=None, keepdim=False, *, axis=None):
 def argmin(input, dim=None, keepdim=False, *, axis=None):
     if axis is not None:
         dim = axis
+    if input.dtype is D.bool:
+        raise RuntimeError("argmin(): does not support bool input")
     x = input._data
     xp = array_module(x)
     if dim is None:
@@ -655,8 +659,14 @@ def _median_dim(input, dim, keepdim, ignore_nan, name):
     return picked(cls, input, idx.astype(np.int64, copy=False), d, not keepdim, name)
 
 
+def _no_bool(input, kernel):
+    if input.dtype is D.bool:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
 def median(input, dim=None, keepdim=False, *, out=None):
     """The lower median: of all elements (a 0-d tensor), or (values, indices) along ``dim``; nan propagates."""
+    _no_bool(input, "median_cpu" if dim is None else "median_out")
     if dim is None:
         return MedianAll.apply(input, dims=None, keepdim=False)
     return _maybe_out(_median_dim(input, dim, keepdim, False, "median"), out)
@@ -664,6 +674,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
 
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """median() ignoring nan values."""
+    _no_bool(input, "median_cpu" if dim is None else "median_out")
     if dim is None:
         return NanmedianAll.apply(input, dims=None, keepdim=False)
     return _maybe_out(_median_dim(input, dim, keepdim, True, "nanmedian"), out)

@@ -127,6 +127,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     n = x.shape[d] if x.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
+    if input.dtype is D.bool:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     xp = array_module(x)
     if x.ndim == 0:
         idx = xp.zeros((), dtype=np.int64)
@@ -150,6 +152,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out
     n = x.shape[d] if x.ndim else 1
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if input.dtype is D.bool:
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     xp = array_module(x)
     if x.ndim == 0:
         return picked(KthvalueBackward0, input, xp.zeros((), dtype=np.int64), d, False, "kthvalue")
@@ -226,7 +230,9 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
     """Count occurrences of each non-negative int; with ``weights``, sum them (float64 unless weights are float)."""
     x = input._data
-    if x.ndim != 1 or input.dtype._cat != 1:
+    if input.dtype._cat != 1:
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{D.dtype_name_cap(input.dtype)}'")
+    if x.ndim != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
