@@ -117,6 +117,7 @@ ROWS = [
     Row("logsumexp", lambda d: [Sample(make((3, 4), d), 1), Sample(make((2, 3, 4), d), (0, 2), True),
                                 Sample(np.array([[-np.inf, -np.inf], [1.0, np.inf]], d), 1, note="inf")],
         dtypes=("float32", "float64"), grad=True, gradgrad=True),
+    Row("cumsum", lambda d: [Sample(make((3, 300), "float16"), 1)], id="cumsum half accumulates in float"),
     Row("cumsum", lambda d: [Sample(make((3, 4), d), 1), Sample(make((3, 4), d), 0),
                              Sample(make((3, 4), d), dtype=DT("float64"), dim=1, note="dtype"),
                              Sample(make((3, 4), d), axis=0, note="axis")], dtypes=NUM, grad=True,

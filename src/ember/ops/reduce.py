@@ -446,7 +446,11 @@ class Cumsum(Op):
     @staticmethod
     def forward(ctx, x, dim, dtype):
         ctx.dim = dim
-        return array_module(x).cumsum(x, axis=dim, dtype=dtype) if x.ndim else x.astype(dtype, copy=True)
+        if not x.ndim:
+            return x.astype(dtype, copy=True)
+        if np.dtype(dtype) == np.float16:  # torch: half sums accumulate in float
+            return array_module(x).cumsum(x, axis=dim, dtype=np.float32).astype(np.float16)
+        return array_module(x).cumsum(x, axis=dim, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
