@@ -306,7 +306,7 @@ def test_forward_hooks_and_pre_hooks():
         h1 = m.register_forward_pre_hook(lambda mod, args, log=log: log.append(("pre", len(args))))
         h2 = m.register_forward_hook(lambda mod, args, out: out * 0)
         r = m(lib.ones(1, 2))
-        log.append(float(r.sum()))
+        log.append(float(r.sum().detach()))
         h1.remove()
         h2.remove()
         log.append(float(m(lib.zeros(1, 2)).sum() - m.bias.sum()))
@@ -433,3 +433,32 @@ def test_parallel_scatter_gather_on_cpu():
     reps = enn.parallel.replicate(net, ["cpu", "cpu"])
     outs = enn.parallel.parallel_apply(reps, [p.float() for p in parts])
     assert [tuple(o.shape) for o in outs] == [(3, 1), (2, 1)]
+
+
+def test_extra_state_saved_and_loaded_like_torch():
+    def make(nn):
+        class WithExtra(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(1, 1)
+                self.note = "x"
+
+            def get_extra_state(self):
+                return {"note": self.note}
+
+            def set_extra_state(self, state):
+                self.note = state["note"]
+
+        return WithExtra()
+
+    e, t = make(enn), make(tnn)
+    assert list(e.state_dict()) == list(t.state_dict())
+    sd = e.state_dict()
+    sd["_extra_state"] = {"note": "loaded"}
+    e2 = make(enn)
+    assert repr(e2.load_state_dict(sd)) == "<All keys matched successfully>"
+    assert e2.note == "loaded"
+    del sd["_extra_state"]
+    tsd = t.state_dict()
+    del tsd["_extra_state"]
+    assert repr(make(enn).load_state_dict(sd, strict=False)) == repr(make(tnn).load_state_dict(tsd, strict=False))

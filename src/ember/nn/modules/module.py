@@ -487,6 +487,17 @@ class Module:
         return self._apply(lambda t: ember.empty_like(t, device=device), recurse)
 
     # ------------------------------------------------------------------ state_dict
+    def get_extra_state(self) -> Any:
+        """State (any picklable object) saved as ``<prefix>_extra_state`` when a subclass overrides this."""
+        raise RuntimeError("Reached a code path in Module.get_extra_state() that should never be called. Please file "
+                           "an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to "
+                           "report this bug.")
+
+    def set_extra_state(self, state: Any) -> None:
+        raise RuntimeError("Reached a code path in Module.set_extra_state() that should never be called. Please file "
+                           "an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to "
+                           "report this bug.")
+
     def _save_to_state_dict(self, destination, prefix: str, keep_vars: bool) -> None:
         for name, p in self._parameters.items():
             if p is not None:
@@ -494,6 +505,8 @@ class Module:
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = b if keep_vars else b.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + "_extra_state"] = self.get_extra_state()
 
     def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False):
         """Return an OrderedDict of parameters and persistent buffers under torch's dotted names."""
@@ -542,11 +555,18 @@ class Module:
                                   f"checkpoint, the shape in current model is {param.shape}.")
                 continue
             copies.append((name, param, value, lazy))
+        if type(self).set_extra_state is not Module.set_extra_state:
+            key = prefix + "_extra_state"
+            if key in state_dict:
+                copies.append(("_extra_state", None, state_dict[key], False))
+            elif strict:
+                missing_keys.append(key)
         if strict:
             for key in state_dict:
                 if key.startswith(prefix) and key != prefix:
                     input_name = key[len(prefix):].split(".", 1)[0]
-                    if input_name not in self._modules and input_name not in local:
+                    if input_name not in self._modules and input_name not in local and not (
+                            input_name == "_extra_state" and type(self).set_extra_state is not Module.set_extra_state):
                         unexpected_keys.append(key)
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False):
@@ -742,6 +762,9 @@ def _remove_from(self, name, d, *containers):
 
 
 def _copy_into(module, name, param, value, lazy, assign):
+    if name == "_extra_state" and param is None:
+        module.set_extra_state(value)
+        return
     with no_grad():
         if lazy:
             param.materialize(tuple(value.shape))
