@@ -458,6 +458,11 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out=None) -> 
     from .. import linalg
 
     if dim is None:
+        import warnings
+
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+                      "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+                      "with that of linalg.cross in a future release.", UserWarning, stacklevel=2)
         if input.ndim != other.ndim:
             raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
         from .pointwise import check_broadcast
