@@ -77,7 +77,11 @@ def _red_shape(shape, dims, keepdim):
 
 
 def vector_norm(x: Tensor, ord: float = 2, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
-    """The ``ord``-norm of the elements over ``dim`` (all of them by default), as if flattened."""
+    """The ``ord``-norm of the elements over ``dim`` (all of them by default), as if flattened.
+
+    >>> ember.linalg.vector_norm(ember.tensor([3.0, -4.0]))
+    tensor(5.)
+    """
     check_float("linalg.vector_norm", x)
     if dtype is not None:
         x = x.to(dtype)

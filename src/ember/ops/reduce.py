@@ -669,7 +669,13 @@ def _no_bool(input, kernel):
 
 
 def median(input, dim=None, keepdim=False, *, out=None):
-    """The lower median: of all elements (a 0-d tensor), or (values, indices) along ``dim``; nan propagates."""
+    """The lower median: of all elements (a 0-d tensor), or (values, indices) along ``dim``; nan propagates.
+
+    >>> ember.median(ember.tensor([[2.0, 4.0, 4.0, 1.0]]), dim=1)
+    torch.return_types.median(
+    values=tensor([2.]),
+    indices=tensor([0]))
+    """
     _no_bool(input, "median_cpu" if dim is None else "median_out")
     if dim is None:
         return MedianAll.apply(input, dims=None, keepdim=False)

@@ -92,7 +92,16 @@ def _stable_argsort(xp, x, dim, descending):
 
 # ------------------------------------------------------------------------------------------- sort family
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool | None = None, *, out=None):
-    """Sort along ``dim``; returns (values, indices). Equal values keep their order (torch's CPU sort is stable)."""
+    """Sort along ``dim``; returns (values, indices); nan sorts as the largest value.
+
+    Equal values always keep their order here; torch guarantees that only with ``stable=True`` (its unstable CPU
+    sort may order ties differently on rows longer than 16).
+
+    >>> ember.sort(ember.tensor([2, 1, 2, 0]), stable=True)
+    torch.return_types.sort(
+    values=tensor([0, 1, 2, 2]),
+    indices=tensor([3, 1, 0, 2]))
+    """
     if isinstance(dim, bool):  # torch: sort(x, True) is not descending; keep the keyword form only
         raise TypeError("sort(): argument 'dim' must be int, not bool")
     x = input._data
@@ -121,7 +130,13 @@ def msort(input: Tensor, *, out=None) -> Tensor:
 
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, out=None):
-    """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+    """The ``k`` largest (or smallest) values along ``dim`` and their indices, always sorted.
+
+    >>> ember.topk(ember.tensor([5.0, 1.0, 9.0, 3.0]), 2)
+    torch.return_types.topk(
+    values=tensor([9., 5.]),
+    indices=tensor([2, 0]))
+    """
     x = input._data
     d = wrap_dim(dim, x.ndim)
     n = x.shape[d] if x.ndim else 1

@@ -219,7 +219,12 @@ def _densify(ind, vals, size):
 # ------------------------------------------------------------------------------------------- construction
 def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False,
                       requires_grad: bool = False, check_invariants=None, is_coalesced=None) -> SparseTensor:
-    """A sparse COO tensor with ``values[k]`` at column ``indices[:, k]``; ``size`` defaults to the smallest fit."""
+    """A sparse COO tensor with ``values[k]`` at column ``indices[:, k]``; ``size`` defaults to the smallest fit.
+
+    >>> ember.sparse_coo_tensor(ember.tensor([[0, 1], [1, 0]]), ember.tensor([3.0, 4.0]), (2, 2)).to_dense()
+    tensor([[0., 3.],
+            [4., 0.]])
+    """
     from ..ops.creation import tensor
 
     ind_t = indices if isinstance(indices, Tensor) else tensor(indices)
