@@ -168,3 +168,18 @@ def test_ember_info_prints_versions_devices_and_blas():
 def test_ember_without_command_prints_help():
     r = subprocess.run([sys.executable, "-m", "ember"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and "run" in r.stdout and "info" in r.stdout
+
+
+def test_aliased_modules_keep_their_own_spec(shim):
+    import warnings
+
+    import torch.autograd  # noqa: F401
+    import torch.nn.functional  # noqa: F401
+
+    assert ember.autograd.__spec__.name == "ember.autograd"
+    assert ember.nn.functional.__spec__.name == "ember.nn.functional"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ImportWarning)  # "__package__ != __spec__.parent" on relative imports
+        import importlib
+
+        importlib.import_module(".functional", "ember.autograd")

@@ -63,9 +63,12 @@ class Tensor:
 
     def size(self, dim: int | None = None):
         """Return the shape, or the size of dimension ``dim``."""
+        shape = self._data.shape
         if dim is None:
-            return _tuple_new(Size, self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+            return _tuple_new(Size, shape)
+        if type(dim) is int and -len(shape) <= dim < len(shape):
+            return shape[dim]
+        return shape[_wrap_dim(dim, len(shape), "size")]
 
     @property
     def device(self) -> device:
@@ -126,7 +129,7 @@ class Tensor:
             st = tuple(s // item for s in a.strides)
             if 0 in st:
                 st = _unsqueezed_strides(a.shape, st)
-        return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
+        return st if dim is None else st[_wrap_dim(dim, a.ndim, "stride")]
 
     def storage_offset(self) -> int:
         base = self._base._data if self._base is not None else None
@@ -495,6 +498,15 @@ class Tensor:
 
     def to(self, *args, **kwargs) -> Tensor:
         """Convert to a dtype and/or device: ``to(dtype)``, ``to(device)``, ``to(tensor)``, ``to(device, dtype)``."""
+        if len(args) == 1 and not kwargs:  # the common calls, parsed without building anything
+            a = args[0]
+            if a is self.dtype:
+                return self
+            if type(a) is D.dtype:
+                return _convert(self, a, None, False)
+            if type(self._data) is _ndarray and (a is CPU or (type(a) is str and a == "cpu") or (
+                    type(a) is device and a.type == "cpu" and a.index is None)):
+                return self
         dtype = kwargs.pop("dtype", None)
         dev = kwargs.pop("device", None)
         copy = kwargs.pop("copy", False)
@@ -513,12 +525,10 @@ class Tensor:
                 pass  # non_blocking / copy given positionally
             else:
                 raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
-        from .ops.creation import _to
-
-        return _to(self, dtype, device(dev) if dev is not None else None, copy)
+        return _convert(self, dtype, device(dev) if dev is not None else None, copy)
 
     def cpu(self) -> Tensor:
-        return self.to(CPU)
+        return self if type(self._data) is _ndarray else self.to(CPU)
 
     def cuda(self, device_=None, non_blocking: bool = False, **kwargs) -> Tensor:
         d = kwargs.pop("device", device_)
@@ -531,40 +541,40 @@ class Tensor:
         return self.to(d)
 
     def float(self) -> Tensor:
-        return self.to(D.float32)
+        return self if self.dtype is D.float32 else _convert(self, D.float32, None, False)
 
     def double(self) -> Tensor:
-        return self.to(D.float64)
+        return self if self.dtype is D.float64 else _convert(self, D.float64, None, False)
 
     def half(self) -> Tensor:
-        return self.to(D.float16)
+        return self if self.dtype is D.float16 else _convert(self, D.float16, None, False)
 
     def bfloat16(self) -> Tensor:
-        return self.to(D.bfloat16)
+        return self if self.dtype is D.bfloat16 else _convert(self, D.bfloat16, None, False)
 
     def long(self) -> Tensor:
-        return self.to(D.int64)
+        return self if self.dtype is D.int64 else _convert(self, D.int64, None, False)
 
     def int(self) -> Tensor:
-        return self.to(D.int32)
+        return self if self.dtype is D.int32 else _convert(self, D.int32, None, False)
 
     def short(self) -> Tensor:
-        return self.to(D.int16)
+        return self if self.dtype is D.int16 else _convert(self, D.int16, None, False)
 
     def char(self) -> Tensor:
-        return self.to(D.int8)
+        return self if self.dtype is D.int8 else _convert(self, D.int8, None, False)
 
     def byte(self) -> Tensor:
-        return self.to(D.uint8)
+        return self if self.dtype is D.uint8 else _convert(self, D.uint8, None, False)
 
     def bool(self) -> Tensor:
-        return self.to(D.bool)
+        return self if self.dtype is D.bool else _convert(self, D.bool, None, False)
 
     def cfloat(self) -> Tensor:
-        return self.to(D.complex64)
+        return self if self.dtype is D.complex64 else _convert(self, D.complex64, None, False)
 
     def cdouble(self) -> Tensor:
-        return self.to(D.complex128)
+        return self if self.dtype is D.complex128 else _convert(self, D.complex128, None, False)
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
@@ -593,6 +603,17 @@ class _DictHandle:
 _new = object.__new__
 
 
+_to_impl = None
+
+
+def _convert(t, dtype, dev, copy):
+    """ops.creation._to (imported on first use: creation imports this module)."""
+    global _to_impl
+    if _to_impl is None:
+        from .ops.creation import _to as _to_impl
+    return _to_impl(t, dtype, dev, copy)
+
+
 def _wrap(arr) -> Tensor:
     """Wrap a backend array (or a NumPy scalar an op returned) as a new Tensor; the dtype follows the array."""
     t = _new(Tensor)
@@ -619,17 +640,18 @@ def _rebuild(arr, dtype_name, requires_grad, dev="cpu"):
     return t
 
 
-def _wrap_dim(dim, ndim: int) -> int:
-    from ._errors import dim_out_of_range
-
+def _wrap_dim(dim, ndim: int, fn: str) -> int:
     try:
         d = dim.__index__()
     except AttributeError:
-        raise TypeError(f"dim must be an int, got {type(dim).__name__}") from None
-    n = ndim if ndim else 1
-    if d < -n or d >= n:
+        raise TypeError(f"{fn}(): argument 'dim' (position 1) must be int, not {type(dim).__name__}") from None
+    if ndim == 0:  # torch: size()/stride() of a 0-d tensor take no dim at all
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+    if d < -ndim or d >= ndim:
+        from ._errors import dim_out_of_range
+
         raise dim_out_of_range(d, ndim)
-    return d + n if d < 0 else d
+    return d + ndim if d < 0 else d
 
 
 def _contiguous_strides(shape):

@@ -36,10 +36,13 @@ class _AliasLoader(importlib.abc.Loader):
         self.target = target
 
     def create_module(self, spec):
-        return importlib.import_module(self.target)
+        module = importlib.import_module(self.target)
+        self._own_spec = module.__spec__
+        return module
 
     def exec_module(self, module) -> None:
-        pass
+        # importlib set module.__spec__ to the torch.* spec; the module stays ember's (its relative imports use it)
+        module.__spec__ = self._own_spec
 
 
 class TorchFinder(importlib.abc.MetaPathFinder):
