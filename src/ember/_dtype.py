@@ -203,7 +203,11 @@ def scalar_dtype(value) -> dtype:
         if d._cat == _COMPLEX:
             return default_complex()
         return int64 if d._cat == _INT else bool
-    raise TypeError(f"unsupported scalar type {t.__name__}")
+    raise NotANumber(f"unsupported scalar type {t.__name__}")
+
+
+class NotANumber(TypeError):
+    """An operand that is neither a tensor nor a number: the operators return NotImplemented for it."""
 
 
 def result_type_of(operands) -> dtype:

@@ -61,8 +61,8 @@ TOLERANCES = {
 class Raw:
     """A value passed to both libraries unchanged (e.g. the NumPy array given to ``from_numpy``)."""
 
-    def __init__(self, value):
-        self.value = value
+    def __init__(self, value, fresh: bool = True):
+        self.value, self.fresh = value, fresh  # fresh: each library gets its own copy (same strides)
 
 
 class DT:
@@ -245,7 +245,7 @@ def convert(lib, v, requires_grad: bool = False):
             t.requires_grad_(True)
         return t
     if isinstance(v, Raw):
-        return _fresh(v.value) if isinstance(v.value, np.ndarray) else v.value
+        return _fresh(v.value) if isinstance(v.value, np.ndarray) and v.fresh else v.value
     if isinstance(v, DT):
         return getattr(lib, v.name)
     if isinstance(v, Lib):

@@ -1677,7 +1677,97 @@ LAYOUT = [
     for n, f in _LAYOUT_OPS.items()
 ]
 
+
+# ------------------------------------------------------------------------------------------- bad operands
+def _raises(f):
+    return lambda lib, *a: f(*a)
+
+
+BAD = [
+    Row(
+        "bad operands",
+        lambda d: [Sample(make((2,), d), "x", note="== str"), Sample(make((2,), d), None, note="== None")],
+        dtypes=("float32",),
+        call=op(operator.eq),
+        errors=[
+            Error(Sample(make((2,)), "x"), TypeError, call=_raises(operator.add), note="+ str"),
+            Error(Sample("x", make((2,))), TypeError, call=_raises(operator.add), note="str +"),
+            Error(Sample(make((2,)), None), TypeError, call=_raises(operator.mul), note="* None"),
+            Error(Sample(make((2,)), [1, 2]), TypeError, call=_raises(operator.sub), note="- list"),
+            Error(Sample(make((2,)), None), TypeError, call=_raises(operator.lt), note="< None"),
+            Error(Sample(make((2,)), "x"), TypeError, call=_raises(operator.pow), note="** str"),
+            Error(Sample(make((2, 3)), 2, 2, 3, 1), RuntimeError, call=method("expand"), note="expand from the right"),
+            Error(
+                Sample(make((2, 3)), _I([0, 1]), _I([0, 1, 2])),
+                IndexError,
+                call=lambda lib, x, i, j: x[i, j],
+                note="index broadcast",
+            ),
+            Error(
+                Sample(make((2, 2), "bool"), make((2, 2), "bool")),
+                NotImplementedError,
+                call=op(operator.matmul),
+                note="bool mm",
+            ),
+            Error(
+                Sample(make((2,), "bool"), make((2,), "bool")),
+                NotImplementedError,
+                call=op(operator.matmul),
+                note="bool dot",
+            ),
+            Error(
+                Sample(make((2, 3)), make((2, 3), "int64")),
+                RuntimeError,
+                call=op(operator.matmul),
+                note="shape before dtype",
+            ),
+            Error(
+                Sample(make((1, 2, 2)), make((1, 2, 2), "float64")),
+                RuntimeError,
+                call=lambda lib, a, b: lib.bmm(a, b),
+                note="bmm dtype",
+            ),
+            Error(
+                Sample(make((2, 2)), make((2,), "float64")),
+                RuntimeError,
+                call=lambda lib, a, b: lib.mv(a, b),
+                note="mv dtype",
+            ),
+            Error(Sample(2**63), ValueError, call=lambda lib, x: lib.tensor(x), note="tensor overflow"),
+            Error(Sample(), RuntimeError, call=lambda lib: lib.tensor(i for i in range(3)), note="tensor generator"),
+            Error(
+                Sample(5), NotImplementedError, call=lambda lib, n: lib.arange(n, dtype=lib.bool), note="arange bool"
+            ),
+            Error(Sample(3, -1), RuntimeError, call=lambda lib, n, m: lib.eye(n, m), note="eye m"),
+            Error(
+                Sample(Raw(np.arange(6.0).reshape(2, 3)[:, ::-1], fresh=False)),
+                ValueError,
+                call=lambda lib, a: lib.from_numpy(a),
+                note="negative strides",
+            ),
+            Error(
+                Sample(Raw(np.zeros(3, dtype=">f4"))),
+                ValueError,
+                call=lambda lib, a: lib.from_numpy(a),
+                note="byte order",
+            ),
+        ],
+    ),
+]
+
 ROWS = (
-    LAYOUT + INPLACE + PROTOCOL + ARITH + OPERATORS + UNARY + COMPARE + SHAPE + INDEX + LINALG + CREATION + CONVERSION
+    BAD
+    + LAYOUT
+    + INPLACE
+    + PROTOCOL
+    + ARITH
+    + OPERATORS
+    + UNARY
+    + COMPARE
+    + SHAPE
+    + INDEX
+    + LINALG
+    + CREATION
+    + CONVERSION
 )
 _ = (INTS, chain, only, _numel_invariant)

@@ -515,7 +515,23 @@ _METHODS = {
     "__ifloordiv__": lambda self, o: inplace(self, floor_divide, o),
     "__imod__": lambda self, o: inplace(self, remainder, o), "__ipow__": _pow_,
 }
+def _operator(fn):
+    """An operator method: NotImplemented for a non-number operand, so Python raises its own TypeError."""
+
+    def op(self, other):
+        try:
+            return fn(self, other)
+        except D.NotANumber:
+            return NotImplemented
+
+    op.__name__ = fn.__name__
+    return op
+
+
+_OPERATORS = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow")
 for _name, _fn in _METHODS.items():
+    if _name.startswith("__") and (_name.strip("_") in _OPERATORS or _name.strip("_")[1:] in _OPERATORS):
+        _fn = _operator(_fn)
     setattr(Tensor, _name, _fn)
 del _name, _fn
 _ = result_dtype

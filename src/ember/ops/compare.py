@@ -154,7 +154,23 @@ _METHODS = {
     "gt_": lambda self, o: inplace(self, gt, o), "ge_": lambda self, o: inplace(self, ge, o),
     "logical_not_": lambda self: inplace(self, logical_not),
 }
+def _operator(fn):
+    """An operator method: NotImplemented for a non-number operand (``t == "x"`` is then False, as in torch)."""
+
+    def op(self, other):
+        try:
+            return fn(self, other)
+        except D.NotANumber:
+            return NotImplemented
+
+    op.__name__ = fn.__name__
+    return op
+
+
 for _n, _f in _METHODS.items():
+    if _n in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__and__", "__or__", "__xor__", "__rand__",
+              "__ror__", "__rxor__"):
+        _f = _operator(_f)
     setattr(Tensor, _n, _f)
 del _n, _f
 Tensor.__hash__ = object.__hash__  # defining __eq__ above would otherwise make tensors unhashable

@@ -12,6 +12,7 @@ from .. import _device_ctx
 from .. import _dtype as D
 from .._device import device as _device
 from .._dims import shape_args
+from .._errors import not_implemented_for
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ..backend import ARRAY_TYPES, array_module, device_of, module_for, to_device
@@ -111,11 +112,11 @@ def _from_data(data, dtype):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if isinstance(data, (builtins.bool, builtins.int, builtins.float, builtins.complex)):
         d = dtype or D.scalar_dtype(data)
-        if isinstance(data, int) and not isinstance(data, bool) and not -(2**63) <= data < 2**64:
-            raise RuntimeError("Overflow when unpacking long")
+        if isinstance(data, int) and not isinstance(data, bool) and not -(2**63) <= data < 2**63:
+            raise ValueError("Overflow when unpacking long long")
         return np.asarray(data, dtype=D.np_dtype(d)), d
-    if not hasattr(data, "__len__") and not hasattr(data, "__iter__"):
-        raise (RuntimeError if data is None else TypeError)(f"Could not infer dtype of {type(data).__name__}")
+    if not hasattr(data, "__len__"):  # None, generators, other objects
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if isinstance(data, (list, tuple)):
         tensors_inside = _contains_tensor(data)
         try:
@@ -259,10 +260,16 @@ def from_numpy(ndarray) -> Tensor:
     """Wrap a NumPy array as a tensor sharing its memory."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    d = D.from_numpy_dtype(ndarray.dtype)
     if ndarray.dtype.byteorder not in "=|":
         raise ValueError("given numpy array has byte order different from the native byte order. Conversion "
                          "between byte orders is currently not supported.")
+    if any(st < 0 for st in ndarray.strides):
+        raise ValueError(
+            "At least one stride in the given numpy array is negative, and tensors with negative strides are not "
+            "currently supported. (You can probably work around this by making a copy of your array  with "
+            "array.copy().) "
+        )
+    d = D.from_numpy_dtype(ndarray.dtype)
     return Tensor._from(ndarray, d)
 
 
@@ -414,6 +421,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     all_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))  # torch: bools count as ints
     d = _resolve(dtype, D.int64 if all_int else D._default[0])
+    if d is D.bool:
+        raise not_implemented_for("arange_cpu", D.bool)
     n = builtins.max(0, math.ceil((end - start) / step))
     if d._cat >= 2:
         arr = (start + np.arange(n, dtype=np.float64) * step).astype(D.np_dtype(d))
@@ -472,6 +481,8 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     """An ``n`` x ``m`` matrix with ones on the diagonal."""
     if n < 0:
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     d = _resolve(dtype)
     arr = np.eye(n, n if m is None else m, dtype=D.np_dtype(d))
     return _maybe_out(_finish(arr, d, device, requires_grad), out)

@@ -179,7 +179,14 @@ def getitem(self, index):
     idx, basic = _convert_index(index, x)
     if basic:
         return _basic_node(index, idx, x.shape).apply(self, index=idx)
-    return Index.apply(self, index=idx)
+    try:
+        return Index.apply(self, index=idx)
+    except IndexError as e:
+        if "could not be broadcast" not in str(e):
+            raise
+        shapes = ", ".join(f"[{', '.join(map(str, i.shape))}]" for i in idx if isinstance(i, np.ndarray))
+        raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}") \
+            from None
 
 
 def _basic_node(index, idx, shape):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
+from .._errors import not_implemented_for
 from .._tensor import Tensor
 from ..autograd.function import Op
 
@@ -129,9 +130,11 @@ def _dtype_err(a, b):
     return RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_n(a)} != {_n(b)}")
 
 
-def _check_float_or_int(a, b):
+def _check_float_or_int(a, b, kernel="addmm_impl_cpu_"):
     if a.dtype is not b.dtype:
         raise _dtype_err(a, b)
+    if a.dtype is D.bool:
+        raise not_implemented_for(kernel, D.bool)
 
 
 def mm(input, mat2, *, out=None):
@@ -158,7 +161,10 @@ def bmm(input, mat2, *, out=None):
             f"Expected size for first two dimensions of batch2 tensor to be: [{a[0]}, {a[2]}] but got: "
             f"[{b[0]}, {b[1]}]."
         )
-    _check_float_or_int(input, mat2)
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(f"expected scalar type {D.dtype_name_cap(input.dtype)} but found "
+                           f"{D.dtype_name_cap(mat2.dtype)}")
+    _check_float_or_int(input, mat2, "bmm")
     return _maybe_out(Bmm.apply(input, mat2), out)
 
 
@@ -170,7 +176,11 @@ def mv(input, vec, *, out=None):
             f"size mismatch, got input ({input._data.shape[0]}), mat ({input._data.shape[0]}x{input._data.shape[1]}), "
             f"vec ({vec._data.shape[0]})"
         )
-    _check_float_or_int(input, vec)
+    if input.dtype is not vec.dtype:
+        c = D.dtype_name_cap
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {c(vec.dtype)}, "
+                           f"{c(input.dtype)}, and {c(vec.dtype)}")
+    _check_float_or_int(input, vec, "addmv_impl_cpu")
     return _maybe_out(Mv.apply(input, vec), out)
 
 
@@ -190,6 +200,8 @@ def dot(input, other, *, out=None):
             f"dot : expected both vectors to have same dtype, but found {D.dtype_name_cap(input.dtype)} and "
             f"{D.dtype_name_cap(other.dtype)}"
         )
+    if input.dtype is D.bool:
+        raise not_implemented_for("dot", D.bool)
     return _maybe_out(Dot.apply(input, other), out)
 
 
@@ -204,8 +216,6 @@ def matmul(input, other, *, out=None):
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D"
         )
-    if input.dtype is not other.dtype:
-        raise _dtype_err(input, other)
     if da == 1 and db == 1:
         return dot(input, other, out=out)
     if da == 2 and db == 2:
@@ -218,6 +228,7 @@ def matmul(input, other, *, out=None):
                 f"mat1 and mat2 shapes cannot be multiplied (1x{input._data.shape[0]} and "
                 f"{other._data.shape[0]}x{other._data.shape[1]})"
             )
+        _check_float_or_int(input, other)
         return _maybe_out(MatmulSqueeze.apply(input, other), out)
     ka = input._data.shape[-1]
     kb = other._data.shape[-2] if db >= 2 else other._data.shape[0]
@@ -237,6 +248,7 @@ def matmul(input, other, *, out=None):
         from .._errors import broadcast_mismatch
 
         raise broadcast_mismatch(input._data.shape[:-2], other._data.shape[:-2]) from None
+    _check_float_or_int(input, other)  # torch: shapes are checked before dtypes
     return _maybe_out((MatmulClone if da == 2 else Matmul).apply(input, other), out)
 
 

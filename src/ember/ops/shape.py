@@ -201,7 +201,8 @@ def expand(self, *sizes):
         )
     lead = len(sizes) - x.ndim
     shape = []
-    for i, s in enumerate(sizes):
+    for i in range(len(sizes) - 1, -1, -1):  # torch checks from the last dimension
+        s = sizes[i]
         if s == -1:
             if i < lead:
                 raise RuntimeError(
@@ -215,7 +216,7 @@ def expand(self, *sizes):
                 f"[{', '.join(map(str, x.shape))}]"
             )
         shape.append(s)
-    shape = tuple(shape)
+    shape = tuple(shape[::-1])
     if shape == x.shape:
         return View.apply(self, shape=shape) if self._requires_grad else _alias(self)
     return Expand.apply(self, shape=shape)
