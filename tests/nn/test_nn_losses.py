@@ -168,3 +168,40 @@ def test_mse_broadcast_warns_like_torch():
     with pytest.warns(UserWarning, match="Using a target size"):
         out = enn.MSELoss()(ember.ones(4, 3), ember.zeros(3))
     assert float(out) == 1.0
+
+
+# (T, N, C, targets per sample, input lengths, blank, zero_infinity, concatenated targets)
+CTC_CASES = [
+    (6, 2, 4, [[1, 2, 2], [1, 3]], [6, 5], 0, False, False),
+    (8, 3, 5, [[1, 1, 2], [4], [2, 3, 2, 1]], [8, 7, 8], 0, False, True),
+    (5, 2, 4, [[0, 2], [1]], [5, 3], 3, False, False),
+    (4, 2, 3, [[], [1, 2]], [4, 4], 0, False, False),
+    (3, 2, 4, [[1, 1, 1], [2]], [3, 3], 0, True, False),  # impossible alignment: inf, zeroed
+    (7, 1, 6, [[5, 4, 5]], [7], 0, False, False),
+]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("case", CTC_CASES)
+def test_ctc_loss_matches_torch(case, reduction):
+    T, N, C, tgts, ils, blank, zero_inf, concat = case
+    logits = rand(T, N, C, seed=5).requires_grad_(True)
+    tl = [len(t) for t in tgts]
+    width = max(max(tl), 1)
+    if concat:
+        flat = [c for t in tgts for c in t]
+        t_targets, e_targets = torch.tensor(flat), ember.tensor(flat)
+    else:
+        pad = [t + [1] * (width - len(t)) for t in tgts]
+        t_targets, e_targets = torch.tensor(pad), ember.tensor(pad)
+    e_logits = to_e(logits, True)
+    t_loss = tnn.CTCLoss(blank=blank, reduction=reduction, zero_infinity=zero_inf)(
+        logits.log_softmax(2), t_targets, torch.tensor(ils), torch.tensor(tl))
+    e_loss = enn.CTCLoss(blank=blank, reduction=reduction, zero_infinity=zero_inf)(
+        e_logits.log_softmax(2), e_targets, ember.tensor(ils), ember.tensor(tl))
+    assert_close(e_loss, t_loss, 1e-5, 1e-4, "loss")
+    assert e_loss.grad_fn.name() == t_loss.grad_fn.name()
+    cot = rand(*t_loss.shape, seed=6) if t_loss.dim() else torch.tensor(0.7)
+    t_loss.backward(cot)
+    e_loss.backward(to_e(cot))
+    assert_close(e_logits.grad, logits.grad, 1e-5, 1e-4, "grad of logits")

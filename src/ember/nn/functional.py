@@ -26,7 +26,8 @@ __all__ = [
     "logsigmoid", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
     "one_hot", "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "cosine_embedding_loss",
-    "margin_ranking_loss", "triplet_margin_loss", "soft_margin_loss", "batch_norm", "layer_norm", "group_norm",
+    "margin_ranking_loss", "triplet_margin_loss", "soft_margin_loss", "ctc_loss", "batch_norm", "layer_norm",
+    "group_norm",
     "instance_norm", "local_response_norm", "embedding", "embedding_bag", "normalize", "cosine_similarity",
     "pairwise_distance", "hardshrink", "softshrink", "rms_norm", "scaled_dot_product_attention",
     "multi_head_attention_forward",
@@ -437,6 +438,57 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     elif reduction == "sum":
         smooth = smooth.sum()
     return (1 - label_smoothing) * nll + smooth * (label_smoothing / c)
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """Connectionist temporal classification loss of (T, N, C) log-probabilities against unaligned targets."""
+    reduction = _reduction(None, None, reduction)
+
+    def lengths(v, name):
+        if isinstance(v, Tensor):
+            return np.asarray(v.numpy(force=True), dtype=np.int64).reshape(-1)
+        if isinstance(v, (tuple, list)):
+            return np.asarray(v, dtype=np.int64).reshape(-1)
+        raise TypeError(f"ctc_loss(): argument '{name}' must be tuple of ints, not {type(v).__name__}")
+
+    il = lengths(input_lengths, "input_lengths")
+    tl = lengths(target_lengths, "target_lengths")
+    unbatched = log_probs.ndim == 2
+    lp = log_probs.unsqueeze(1) if unbatched else log_probs
+    T, N, C = lp.shape
+    tg = np.asarray(targets.numpy(force=True), dtype=np.int64)
+    if unbatched:
+        tg = tg.reshape(1, -1)
+    if tg.ndim == 1:  # concatenated targets
+        offsets = np.concatenate([[0], np.cumsum(tl)[:-1]]).astype(np.int64)
+        width = int(tl.max()) if tl.size else 0
+        padded = np.zeros((N, width), dtype=np.int64)
+        for b in range(N):
+            padded[b, :tl[b]] = tg[offsets[b]:offsets[b] + tl[b]]
+        tg = padded
+    if il.size != N:
+        raise RuntimeError("input_lengths must be of size batch_size")
+    if tl.size != N:
+        raise RuntimeError("target_lengths must be of size batch_size")
+    for b in range(N):
+        if il[b] > T:
+            raise RuntimeError(f"Expected input_lengths to have value at most {T}, but got value {il[b]} (while "
+                               f"checking arguments for ctc_loss_cpu)")
+    loss = _ops.CtcLoss.apply(lp, targets=tg, input_lengths=il, target_lengths=tl, blank=blank,
+                              zero_infinity=zero_infinity)
+    if zero_infinity:
+        from ..ops.pointwise import where
+
+        loss = where(loss == math.inf, Tensor._from(np.zeros((), dtype=loss.dtype.np)), loss)
+    if unbatched:
+        loss = loss.squeeze(0)
+    if reduction == "mean":
+        denom = Tensor._from(np.maximum(tl, 1).astype(log_probs.dtype.np).reshape(loss.shape))
+        return (loss / denom).mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
 
 
 def _same_size_warn(input, target):

@@ -293,6 +293,95 @@ class BinaryCrossEntropyWithLogits(Op):
         return gx, gy, None, None
 
 
+class CtcLoss(Op):
+    """Per-sample CTC negative log likelihood, by the forward (alpha) recursion in log space over all samples at once.
+
+    backward is torch's: grad = exp(lp) - exp(logsumexp_s(alpha + beta) + nll - lp), which, followed by
+    log_softmax's backward, is the exact gradient w.r.t. the logits.
+    """
+
+    grad_fn = "CtcLossBackward0"
+
+    @staticmethod
+    def forward(ctx, lp, targets, input_lengths, target_lengths, blank, zero_infinity):
+        T, N, C = lp.shape
+        S = 2 * (int(target_lengths.max()) if N else 0) + 1
+        ext = np.full((N, S), blank, dtype=np.int64)  # l': blank, l1, blank, l2, ..., blank
+        for b in range(N):
+            ext[b, 1:2 * target_lengths[b]:2] = targets[b][: target_lengths[b]]
+        valid_s = np.arange(S)[None, :] < (2 * target_lengths + 1)[:, None]
+        skip = np.zeros((N, S), dtype=bool)  # s may come from s - 2: not a blank, differs from l'(s - 2)
+        skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
+        rows = np.arange(N)[:, None]
+        neg_inf = np.array(-np.inf, dtype=lp.dtype)
+        alpha = np.full((T, N, S), -np.inf, dtype=lp.dtype)
+        emit = lp[:, rows, ext]  # (T, N, S): lp[t, n, l'(s)]
+        alpha[0, :, 0] = emit[0, :, 0]
+        if S > 1:  # the first label, for samples that have one
+            alpha[0, :, 1:2] = np.where(target_lengths[:, None] > 0, emit[0, :, 1:2], neg_inf)
+        alpha[0] = np.where(valid_s, alpha[0], neg_inf)
+        with np.errstate(invalid="ignore"):
+            for t in range(1, T):
+                prev = alpha[t - 1]
+                a1 = np.full_like(prev, -np.inf)
+                a1[:, 1:] = prev[:, :-1]
+                a2 = np.full_like(prev, -np.inf)
+                a2[:, 2:] = np.where(skip[:, 2:], prev[:, :-2], neg_inf)
+                cur = np.logaddexp(np.logaddexp(prev, a1), a2) + emit[t]
+                cur = np.where(valid_s, cur, neg_inf)
+                active = (t < input_lengths)[:, None]
+                alpha[t] = np.where(active, cur, neg_inf)
+        last = alpha[np.maximum(input_lengths - 1, 0), np.arange(N)]  # (N, S) at each sample's last frame
+        end = 2 * target_lengths
+        l1 = last[np.arange(N), end]
+        l2 = np.where(target_lengths > 0, last[np.arange(N), np.maximum(end - 1, 0)], neg_inf)
+        nll = -np.logaddexp(l1, l2)
+        ctx.saved = (alpha, emit, ext, skip, valid_s, nll, input_lengths, target_lengths, blank, zero_infinity)
+        return nll.astype(lp.dtype)  # zero_infinity's where() is applied by the caller, as in torch
+
+    @staticmethod
+    def backward(ctx, grad):
+        lp_t = ctx.inputs[0]
+        lp = lp_t._data
+        alpha, emit, ext, skip, valid_s, nll, input_lengths, target_lengths, blank, zero_inf = ctx.saved
+        T, N, C = lp.shape
+        S = ext.shape[1]
+        neg_inf = np.array(-np.inf, dtype=lp.dtype)
+        beta = np.full((T, N, S), -np.inf, dtype=lp.dtype)
+        n_idx = np.arange(N)
+        last_t = np.maximum(input_lengths - 1, 0)
+        end = 2 * target_lengths
+        beta[last_t, n_idx, end] = emit[last_t, n_idx, end]
+        has = target_lengths > 0
+        beta[last_t[has], n_idx[has], end[has] - 1] = emit[last_t[has], n_idx[has], end[has] - 1]
+        skip_next = np.zeros((N, S), dtype=bool)  # s + 2 may come from s
+        skip_next[:, :-2] = skip[:, 2:]
+        with np.errstate(invalid="ignore"):
+            for t in range(T - 2, -1, -1):
+                nxt = beta[t + 1]
+                b1 = np.full_like(nxt, -np.inf)
+                b1[:, :-1] = nxt[:, 1:]
+                b2 = np.full_like(nxt, -np.inf)
+                b2[:, :-2] = np.where(skip_next[:, :-2], nxt[:, 2:], neg_inf)
+                cur = np.logaddexp(np.logaddexp(nxt, b1), b2) + emit[t]
+                cur = np.where(valid_s, cur, neg_inf)
+                inside = (t < last_t)[:, None]
+                beta[t] = np.where(inside, cur, beta[t])
+            ab = alpha + beta  # (T, N, S)
+            # logsumexp over the positions s carrying each character c
+            m = np.max(ab, axis=2, keepdims=True)
+            m = np.where(np.isfinite(m), m, 0)
+            acc = np.zeros((T, N, C), dtype=np.float64)
+            np.add.at(acc, (slice(None), np.arange(N)[:, None], ext), np.exp(ab - m))
+            with np.errstate(divide="ignore"):
+                lcab = np.log(acc) + m
+            g = np.exp(lp) - np.exp(lcab + nll[None, :, None] - lp)
+        g = np.where((np.arange(T)[:, None] < input_lengths[None, :])[:, :, None], g, 0).astype(lp.dtype)
+        if zero_inf:
+            g = np.where(np.isinf(nll)[None, :, None], 0, g).astype(lp.dtype)
+        return _const(g) * grad.reshape(1, N, 1)
+
+
 # ------------------------------------------------------------------------------------------- normalisation
 class NativeBatchNorm(Op):
     """out = (x - mean) / sqrt(var + eps) * w + b per channel (axis 1); batch statistics when ``training``."""
