@@ -77,20 +77,20 @@ def test_layer_matches_torch(name, ctor, shape, with_state):
     he = he if lstm else (he,)
     ht = ht if lstm else (ht,)
     np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-5, atol=1e-5)
-    for a, b in zip(he, ht, strict=False):
+    for a, b in zip(he, ht, strict=True):
         assert tuple(a.shape) == tuple(b.shape)
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-5)
     # a seeded cotangent on every output, so swapped gradients would show
     gs = [rs.randn(*ye.shape).astype(np.float32)] + [rs.randn(*a.shape).astype(np.float32) for a in he]
-    le = sum((o * ember.tensor(g)).sum() for o, g in zip([ye, *he], gs, strict=False))
-    lt = sum((o * torch.tensor(g)).sum() for o, g in zip([yt, *ht], gs, strict=False))
+    le = sum((o * ember.tensor(g)).sum() for o, g in zip([ye, *he], gs, strict=True))
+    lt = sum((o * torch.tensor(g)).sum() for o, g in zip([yt, *ht], gs, strict=True))
     le.backward()
     lt.backward()
     np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-5)
     if states is not None:
-        for a, b in zip(se_l, st_l, strict=False):
+        for a, b in zip(se_l, st_l, strict=True):
             np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-5)
-    for (n1, p1), (n2, p2) in zip(e.named_parameters(), t.named_parameters(), strict=False):
+    for (n1, p1), (n2, p2) in zip(e.named_parameters(), t.named_parameters(), strict=True):
         assert n1 == n2
         np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-4, atol=1e-4, err_msg=n1)
 
@@ -113,7 +113,7 @@ def test_double_backward_through_layer_matches_torch(cls):
     np.testing.assert_allclose(ge.detach().numpy(), gt.detach().numpy(), rtol=1e-10)
     (ge * ge).sum().backward()
     (gt * gt).sum().backward()
-    for p1, p2 in zip(e.parameters(), t.parameters(), strict=False):
+    for p1, p2 in zip(e.parameters(), t.parameters(), strict=True):
         np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-8, atol=1e-10)
 
 
@@ -141,11 +141,11 @@ def test_cell_matches_torch(name, ctor, n_states, batched):
     ot = t(torch.tensor(x), ht if n_states == 2 else ht[0])
     oe = oe if n_states == 2 else (oe,)
     ot = ot if n_states == 2 else (ot,)
-    for a, b in zip(oe, ot, strict=False):
+    for a, b in zip(oe, ot, strict=True):
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
     sum(o.sum() for o in oe).backward()
     sum(o.sum() for o in ot).backward()
-    for p1, p2 in zip(e.parameters(), t.parameters(), strict=False):
+    for p1, p2 in zip(e.parameters(), t.parameters(), strict=True):
         np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-4, atol=1e-5)
 
 
@@ -172,7 +172,7 @@ def test_seeded_init_names_and_repr_match_torch(i):
     e = CTORS[i](enn)
     assert repr(e) == repr(t)
     assert [n for n, _ in e.named_parameters()] == [n for n, _ in t.named_parameters()]
-    for p1, p2 in zip(e.parameters(), t.parameters(), strict=False):
+    for p1, p2 in zip(e.parameters(), t.parameters(), strict=True):
         np.testing.assert_array_equal(p1.detach().numpy(), p2.detach().numpy())
     if hasattr(t, "_flat_weights_names"):
         assert e._flat_weights_names == t._flat_weights_names
@@ -221,3 +221,84 @@ def test_in_place_change_of_the_output_does_not_corrupt_grads():
     yt.sum().backward()
     for p1, p2 in zip(e.parameters(), t.parameters(), strict=True):
         np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-4, atol=1e-5)
+
+
+class _Packed(tuple):
+    """A stand-in for nn.utils.rnn.PackedSequence (data, batch_sizes, sorted_indices, unsorted_indices)."""
+
+    def __new__(cls, data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
+        return super().__new__(cls, (data, batch_sizes, sorted_indices, unsorted_indices))
+
+    data = property(lambda self: self[0])
+    batch_sizes = property(lambda self: self[1])
+    sorted_indices = property(lambda self: self[2])
+    unsorted_indices = property(lambda self: self[3])
+
+
+# fmt: off
+PACKED = [
+    ("rnn", lambda nn: nn.RNN(3, 4)),
+    ("gru-bidir-2layer", lambda nn: nn.GRU(3, 4, num_layers=2, bidirectional=True)),
+    ("lstm-bidir", lambda nn: nn.LSTM(3, 4, bidirectional=True)),
+    ("lstm-2layer", lambda nn: nn.LSTM(3, 4, num_layers=2)),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("name, ctor", PACKED, ids=[p[0] for p in PACKED])
+@pytest.mark.parametrize("with_state", [False, True])
+def test_packed_sequence_matches_torch(name, ctor, with_state):
+    e, t = _pair(ctor)
+    lstm = isinstance(t, tnn.LSTM)
+    rs = np.random.RandomState(0)
+    lengths = [3, 5, 2, 5]
+    x = rs.randn(5, 4, 3).astype(np.float32)
+    tp = tnn.utils.rnn.pack_padded_sequence(torch.tensor(x), lengths, enforce_sorted=False)
+    td = tp.data.detach().requires_grad_()
+    tp = tnn.utils.rnn.PackedSequence(td, tp.batch_sizes, tp.sorted_indices, tp.unsorted_indices)
+    ed = ember.tensor(td.detach().numpy(), requires_grad=True)
+    ep = _Packed(ed, *(ember.tensor(v.numpy()) for v in (tp.batch_sizes, tp.sorted_indices, tp.unsorted_indices)))
+    D = 2 if t.bidirectional else 1
+    states = [rs.randn(t.num_layers * D, 4, 4).astype(np.float32) for _ in range(2 if lstm else 1)]
+    hs_t = [torch.tensor(s, requires_grad=True) for s in states]
+    hs_e = [ember.tensor(s, requires_grad=True) for s in states]
+    st = (tuple(hs_t) if lstm else hs_t[0]) if with_state else None
+    se = (tuple(hs_e) if lstm else hs_e[0]) if with_state else None
+    ot, ht = t(tp, st)
+    oe, he = e(ep, se)
+    assert isinstance(oe, _Packed)
+    np.testing.assert_allclose(oe.data.detach().numpy(), ot.data.detach().numpy(), rtol=1e-5, atol=1e-6)
+    ht, he = (ht, he) if lstm else ((ht,), (he,))
+    for a, b in zip(he, ht, strict=True):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+    g = rs.randn(*ot.data.shape).astype(np.float32)
+    gh = [rs.randn(*a.shape).astype(np.float32) for a in ht]
+    (ot.data * torch.tensor(g)).sum().add(
+        sum((a * torch.tensor(w)).sum() for a, w in zip(ht, gh, strict=True))
+    ).backward()
+    (oe.data * ember.tensor(g)).sum().add(
+        sum((a * ember.tensor(w)).sum() for a, w in zip(he, gh, strict=True))
+    ).backward()
+    np.testing.assert_allclose(ed.grad.numpy(), td.grad.numpy(), rtol=1e-4, atol=1e-5)
+    if with_state:
+        for a, b in zip(hs_e, hs_t, strict=True):
+            np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-5)
+    for (n, p1), p2 in zip(e.named_parameters(), t.parameters(), strict=True):
+        np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-4, atol=1e-5, err_msg=n)
+
+
+def test_packed_sequence_double_backward_matches_torch():
+    e, t = _pair(lambda nn: nn.GRU(3, 4, bidirectional=True).double())
+    x = np.random.RandomState(0).randn(4, 3, 3)
+    tp = tnn.utils.rnn.pack_padded_sequence(torch.tensor(x), [4, 2, 3], enforce_sorted=False)
+    td = tp.data.detach().requires_grad_()
+    ed = ember.tensor(td.detach().numpy(), requires_grad=True)
+    ot, _ = t(tnn.utils.rnn.PackedSequence(td, tp.batch_sizes, tp.sorted_indices, tp.unsorted_indices))
+    oe, _ = e(_Packed(ed, *(ember.tensor(v.numpy()) for v in (tp.batch_sizes, tp.sorted_indices, tp.unsorted_indices))))
+    (gt,) = torch.autograd.grad(ot.data.pow(2).sum(), td, create_graph=True)
+    (ge,) = ember.autograd.grad(oe.data.pow(2).sum(), ed, create_graph=True)
+    np.testing.assert_allclose(ge.detach().numpy(), gt.detach().numpy(), rtol=1e-10)
+    gt.pow(2).sum().backward()
+    ge.pow(2).sum().backward()
+    for p1, p2 in zip(e.parameters(), t.parameters(), strict=True):
+        np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-8, atol=1e-10)

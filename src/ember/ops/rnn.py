@@ -45,114 +45,121 @@ def _sigmoid_(xp, a):
         xp.reciprocal(a, out=a)
 
 
-def _forward(xp, mode, reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh):
+def _forward(xp, mode, reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh, sizes=None):
     """Run one layer over x (T, B, I); return (y, h_T, c_T, saved) where saved holds what BPTT needs.
 
-    Each step writes into preallocated per-step buffers (``out=``): no temporaries the size of the gates, which
-    keeps the small-matrix time loop cheap (benchmarks/bench_conv.py, lstm case).
+    ``sizes`` (a packed sequence's batch_sizes, non-increasing) makes only the first sizes[t] rows step at time t;
+    the others keep their state and output zeros. Each step writes into preallocated buffers (``out=``): no
+    temporaries the size of the gates, which keeps the small-matrix time loop cheap (bench_conv.py, lstm case).
     """
     T, B, _ = x.shape
     H = w_hh.shape[1]
-    xw = (x.reshape(T * B, -1) @ w_ih.T).reshape(T, B, -1)
+    G = w_hh.shape[0]
+    xw = (x.reshape(T * B, -1) @ w_ih.T).reshape(T, B, G)
     if b_ih is not None:
         xw += b_ih
     if b_hh is not None and mode != "gru":  # GRU needs b_hn inside r * (W_hn h + b_hn)
         xw += b_hh
     whh_t = xp.ascontiguousarray(w_hh.T)
-    y = xp.empty((T, B, H), dtype=x.dtype)
-    hprev = xp.empty((T, B, H), dtype=x.dtype)  # the state entering each step
-    gates = xp.empty((T, B, w_hh.shape[0]), dtype=x.dtype)  # activations of each step
-    hw = xp.empty((B, w_hh.shape[0]), dtype=x.dtype)
+    alloc = xp.empty if sizes is None else xp.zeros  # rows that never step must hold zeros for the GEMMs of BPTT
+    y = alloc((T, B, H), dtype=x.dtype)
+    hprev = alloc((T, B, H), dtype=x.dtype)  # the state entering each step
+    gates = xp.empty((T, B, G), dtype=x.dtype)  # activations of each step
+    hw = xp.empty((B, G), dtype=x.dtype)
     hw_n = xp.empty((T, B, H), dtype=x.dtype) if mode == "gru" else None
     cs = xp.empty((T, B, H), dtype=x.dtype) if mode == "lstm" else None
     cprev = xp.empty((T, B, H), dtype=x.dtype) if mode == "lstm" else None
-    h, c = h0, c0
+    hcur = h0.copy()
+    ccur = c0.copy() if mode == "lstm" else None
     steps = range(T - 1, -1, -1) if reverse else range(T)
     for t in steps:
-        hprev[t] = h
-        xp.matmul(h, whh_t, out=hw)
+        n = B if sizes is None else sizes[t]
+        hprev[t, :n] = hcur[:n]
+        hwn = hw[:n]
+        xp.matmul(hcur[:n], whh_t, out=hwn)
+        a = gates[t, :n]
+        h = y[t, :n]
         if mode == "lstm":
-            a = gates[t]
-            xp.add(xw[t], hw, out=a)
+            xp.add(xw[t, :n], hwn, out=a)
             _sigmoid_(xp, a[:, : 2 * H])
             xp.tanh(a[:, 2 * H : 3 * H], out=a[:, 2 * H : 3 * H])
             _sigmoid_(xp, a[:, 3 * H :])
             i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
-            cprev[t] = c
-            c = cs[t]
-            xp.multiply(f, cprev[t], out=c)
+            cprev[t, :n] = ccur[:n]
+            c = cs[t, :n]
+            xp.multiply(f, cprev[t, :n], out=c)
             c += i * g
-            h = y[t]
             xp.tanh(c, out=h)
             h *= o
+            ccur[:n] = c
         elif mode == "gru":
             if b_hh is not None:
-                hw += b_hh
-            a = gates[t]
-            xp.add(xw[t, :, : 2 * H], hw[:, : 2 * H], out=a[:, : 2 * H])
+                hwn += b_hh
+            xp.add(xw[t, :n, : 2 * H], hwn[:, : 2 * H], out=a[:, : 2 * H])
             _sigmoid_(xp, a[:, : 2 * H])
-            r, z, n = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
-            hw_n[t] = hw[:, 2 * H :]
-            xp.multiply(r, hw_n[t], out=n)
-            n += xw[t, :, 2 * H :]
-            xp.tanh(n, out=n)
-            hp = h
-            h = y[t]
-            xp.subtract(hp, n, out=h)  # h = (1 - z) * n + z * h_prev = n + z * (h_prev - n)
+            r, z, nn = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
+            hw_n[t, :n] = hwn[:, 2 * H :]
+            xp.multiply(r, hw_n[t, :n], out=nn)
+            nn += xw[t, :n, 2 * H :]
+            xp.tanh(nn, out=nn)
+            xp.subtract(hprev[t, :n], nn, out=h)  # h = (1 - z) * n + z * h_prev = n + z * (h_prev - n)
             h *= z
-            h += n
-        else:
-            a = gates[t]  # keeps h_t for backward apart from y, which the caller may modify in place
-            xp.add(xw[t], hw, out=a)
+            h += nn
+        else:  # a keeps h_t for backward apart from y, which the caller may modify in place
+            xp.add(xw[t, :n], hwn, out=a)
             if mode == "rnn_tanh":
                 xp.tanh(a, out=a)
             else:
                 xp.maximum(a, 0, out=a)
-            h = y[t]
             h[...] = a
-    h_last = h.copy() if T else h
-    c_last = (c.copy() if T else c) if mode == "lstm" else None
-    return y, h_last, c_last, (hprev, gates, hw_n, cs, cprev)
+        hcur[:n] = h
+    return y, hcur, ccur, (hprev, gates, hw_n, cs, cprev, sizes)
 
 
 def _backward(xp, mode, reverse, x, w_ih, w_hh, has_bias, saved, gy, gh, gc):
     """BPTT: gradients of (x, h0, c0, w_ih, w_hh, b_ih, b_hh) as arrays."""
-    hprev, gates, hw_n, cs, cprev = saved
+    hprev, gates, hw_n, cs, cprev, sizes = saved
     T, B, _ = x.shape
     H = w_hh.shape[1]
-    dxw = xp.empty_like(gates)  # d(loss)/d(x @ w_ih.T + b_ih), per step
-    dhw = xp.empty_like(gates) if mode == "gru" else dxw  # d(loss)/d(h @ w_hh.T + b_hh)
+    alloc = xp.empty_like if sizes is None else xp.zeros_like  # rows that never step get no gradient
+    dxw = alloc(gates)  # d(loss)/d(x @ w_ih.T + b_ih), per step
+    dhw = alloc(gates) if mode == "gru" else dxw  # d(loss)/d(h @ w_hh.T + b_hh)
     dh = xp.zeros((B, H), dtype=x.dtype) if gh is None else gh.copy()
     dc = None
     if mode == "lstm":
         dc = xp.zeros((B, H), dtype=x.dtype) if gc is None else gc.copy()
     steps = range(T) if reverse else range(T - 1, -1, -1)
     for t in steps:
+        n = B if sizes is None else sizes[t]
         if gy is not None:
-            dh = dh + gy[t]
+            dh[:n] += gy[t, :n]
+        dhn = dh[:n]
         if mode == "lstm":
-            i, f, g, o = gates[t, :, :H], gates[t, :, H : 2 * H], gates[t, :, 2 * H : 3 * H], gates[t, :, 3 * H :]
-            tc = xp.tanh(cs[t])
-            dc = dc + dh * o * (1 - tc * tc)
-            dxw[t, :, :H] = dc * g * i * (1 - i)
-            dxw[t, :, H : 2 * H] = dc * cprev[t] * f * (1 - f)
-            dxw[t, :, 2 * H : 3 * H] = dc * i * (1 - g * g)
-            dxw[t, :, 3 * H :] = dh * tc * o * (1 - o)
-            dc = dc * f
-            dh = dxw[t] @ w_hh
+            a = gates[t, :n]
+            i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+            tc = xp.tanh(cs[t, :n])
+            dcn = dc[:n] + dhn * o * (1 - tc * tc)
+            d = dxw[t, :n]
+            d[:, :H] = dcn * g * i * (1 - i)
+            d[:, H : 2 * H] = dcn * cprev[t, :n] * f * (1 - f)
+            d[:, 2 * H : 3 * H] = dcn * i * (1 - g * g)
+            d[:, 3 * H :] = dhn * tc * o * (1 - o)
+            dc[:n] = dcn * f
+            dh[:n] = d @ w_hh
         elif mode == "gru":
-            r, z, n = gates[t, :, :H], gates[t, :, H : 2 * H], gates[t, :, 2 * H :]
-            dn = dh * (1 - z) * (1 - n * n)
-            dr = dn * hw_n[t] * r * (1 - r)
-            dz = dh * (hprev[t] - n) * z * (1 - z)
-            dxw[t, :, :H], dxw[t, :, H : 2 * H], dxw[t, :, 2 * H :] = dr, dz, dn
-            dhw[t, :, :H], dhw[t, :, H : 2 * H], dhw[t, :, 2 * H :] = dr, dz, dn * r
-            dh = dh * z + dhw[t] @ w_hh
+            a = gates[t, :n]
+            r, z, nn = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
+            dn = dhn * (1 - z) * (1 - nn * nn)
+            dr = dn * hw_n[t, :n] * r * (1 - r)
+            dz = dhn * (hprev[t, :n] - nn) * z * (1 - z)
+            dxw[t, :n, :H], dxw[t, :n, H : 2 * H], dxw[t, :n, 2 * H :] = dr, dz, dn
+            dhw[t, :n, :H], dhw[t, :n, H : 2 * H], dhw[t, :n, 2 * H :] = dr, dz, dn * r
+            dh[:n] = dhn * z + dhw[t, :n] @ w_hh
         else:
-            h = gates[t]
-            da = dh * (1 - h * h) if mode == "rnn_tanh" else dh * (h > 0)
-            dxw[t] = da
-            dh = da @ w_hh
+            h = gates[t, :n]
+            da = dhn * (1 - h * h) if mode == "rnn_tanh" else dhn * (h > 0)
+            dxw[t, :n] = da
+            dh[:n] = da @ w_hh
     flat_x = dxw.reshape(T * B, -1)
     flat_h = dhw.reshape(T * B, -1)
     gx = (flat_x @ w_ih).reshape(x.shape)
@@ -163,36 +170,48 @@ def _backward(xp, mode, reverse, x, w_ih, w_hh, has_bias, saved, gy, gh, gc):
     return gx, dh, dc, gw_ih, gw_hh, gb_ih, gb_hh
 
 
-def _composed(mode, reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh):
+def _composed(mode, reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh, sizes=None):
     """The same layer with ember ops (a node per step): used to differentiate the backward itself."""
+    import ember
+
+    T, B = x.shape[0], x.shape[1]
     H = w_hh.shape[1]
     xw = x.matmul(w_ih.t())
     if b_ih is not None:
         xw = xw + b_ih
     h, c = h0, c0
-    ys = [None] * x.shape[0]
-    steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+    ys = [None] * T
+    steps = range(T - 1, -1, -1) if reverse else range(T)
     for t in steps:
-        hw = h.matmul(w_hh.t())
+        n = B if sizes is None else sizes[t]
+        hp, cp = h[:n], (c[:n] if c is not None else None)
+        hw = hp.matmul(w_hh.t())
         if b_hh is not None:
             hw = hw + b_hh
+        xt = xw[t, :n]
         if mode == "lstm":
-            a = xw[t] + hw
+            a = xt + hw
             i, f = a[:, :H].sigmoid(), a[:, H : 2 * H].sigmoid()
             g, o = a[:, 2 * H : 3 * H].tanh(), a[:, 3 * H :].sigmoid()
-            c = f * c + i * g
-            h = o * c.tanh()
+            cn = f * cp + i * g
+            hn = o * cn.tanh()
         elif mode == "gru":
-            r = (xw[t, :, :H] + hw[:, :H]).sigmoid()
-            z = (xw[t, :, H : 2 * H] + hw[:, H : 2 * H]).sigmoid()
-            n = (xw[t, :, 2 * H :] + r * hw[:, 2 * H :]).tanh()
-            h = (1 - z) * n + z * h
+            r = (xt[:, :H] + hw[:, :H]).sigmoid()
+            z = (xt[:, H : 2 * H] + hw[:, H : 2 * H]).sigmoid()
+            nn = (xt[:, 2 * H :] + r * hw[:, 2 * H :]).tanh()
+            hn = (1 - z) * nn + z * hp
         else:
-            a = xw[t] + hw
-            h = a.tanh() if mode == "rnn_tanh" else a.relu()
-        ys[t] = h
-    import ember
-
+            a = xt + hw
+            hn = a.tanh() if mode == "rnn_tanh" else a.relu()
+        if n < B:  # rows past this step's batch size keep their state and output zeros
+            ys[t] = ember.cat([hn, ember.zeros(B - n, H, dtype=hn.dtype)])
+            h = ember.cat([hn, h[n:]])
+            if mode == "lstm":
+                c = ember.cat([cn, c[n:]])
+        else:
+            ys[t], h = hn, hn
+            if mode == "lstm":
+                c = cn
     return ember.stack(ys), h, c
 
 
@@ -203,10 +222,10 @@ class RNNLayer(Op):
     n_outputs = 2
 
     @staticmethod
-    def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, *, mode, reverse):
+    def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, *, mode, reverse, sizes=None):
         xp = array_module(x)
-        y, h, _, saved = _forward(xp, mode, reverse, x, h0, None, w_ih, w_hh, b_ih, b_hh)
-        ctx.mode, ctx.reverse, ctx.saved = mode, reverse, saved
+        y, h, _, saved = _forward(xp, mode, reverse, x, h0, None, w_ih, w_hh, b_ih, b_hh, sizes)
+        ctx.mode, ctx.reverse, ctx.saved, ctx.sizes = mode, reverse, saved, sizes
         return y, h
 
     @staticmethod
@@ -239,10 +258,10 @@ class LSTMLayer(Op):
     n_outputs = 3
 
     @staticmethod
-    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, *, reverse):
+    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, *, reverse, sizes=None):
         xp = array_module(x)
-        y, h, c, saved = _forward(xp, "lstm", reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh)
-        ctx.reverse, ctx.saved = reverse, saved
+        y, h, c, saved = _forward(xp, "lstm", reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh, sizes)
+        ctx.reverse, ctx.saved, ctx.sizes = reverse, saved, sizes
         return y, h, c
 
     @staticmethod
@@ -285,7 +304,7 @@ def _grad_composed(ctx, inputs, grads):
 
     x, h0, c0, w_ih, w_hh, b_ih, b_hh = inputs
     mode = "lstm" if c0 is not None else ctx.mode
-    outs = _composed(mode, ctx.reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+    outs = _composed(mode, ctx.reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh, ctx.sizes)
     outs = outs if c0 is not None else outs[:2]
     pairs = [(o, g) for o, g in zip(outs, grads, strict=False) if g is not None]
     args = [x, h0, w_ih, w_hh, b_ih, b_hh] if c0 is None else [x, h0, c0, w_ih, w_hh, b_ih, b_hh]

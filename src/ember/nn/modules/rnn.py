@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 import ember
 
 from ...ops import rnn as _rnn
@@ -141,7 +143,7 @@ class RNNBase(Module):
         if tuple(hx.shape) != expected:
             raise RuntimeError(f"Expected {name} size {expected}, got {_size(hx.shape)}")
 
-    def _run(self, input, hx, cx):
+    def _run(self, input, hx, cx, sizes=None):
         """input (T, B, I), hx/cx (L*D, B, H) -> y (T, B, D*H), h_n, c_n."""
         lstm = self.mode == "LSTM"
         mode = {"RNN_TANH": "rnn_tanh", "RNN_RELU": "rnn_relu", "GRU": "gru"}.get(self.mode)
@@ -157,10 +159,10 @@ class RNNBase(Module):
                 w_ih, w_hh = w[0], w[1]
                 b_ih, b_hh = (w[2], w[3]) if self.bias else (None, None)
                 if lstm:
-                    y, h, c = _rnn.LSTMLayer.apply(x, hx[k], cx[k], w_ih, w_hh, b_ih, b_hh, reverse=d == 1)
+                    y, h, c = _rnn.LSTMLayer.apply(x, hx[k], cx[k], w_ih, w_hh, b_ih, b_hh, reverse=d == 1, sizes=sizes)
                     cs.append(c)
                 else:
-                    y, h = _rnn.RNNLayer.apply(x, hx[k], w_ih, w_hh, b_ih, b_hh, mode=mode, reverse=d == 1)
+                    y, h = _rnn.RNNLayer.apply(x, hx[k], w_ih, w_hh, b_ih, b_hh, mode=mode, reverse=d == 1, sizes=sizes)
                 hs.append(h)
                 outs.append(y)
             x = outs[0] if D == 1 else ember.cat(outs, dim=2)
@@ -170,9 +172,52 @@ class RNNBase(Module):
                 x = functional.dropout(x, self.dropout, True)
         return x, ember.stack(hs), (ember.stack(cs) if lstm else None)
 
+    def _forward_packed(self, packed, hx):
+        """Run on a PackedSequence: steps of time t advance only its first batch_sizes[t] (longest) sequences."""
+        data, batch_sizes = packed.data, packed.batch_sizes
+        sorted_idx, unsorted_idx = packed.sorted_indices, packed.unsorted_indices
+        if data.ndim != 2:
+            raise ValueError(
+                f"{type(self).__name__}: Expected input to be 2D or 3D, got {data.ndim + 1}D tensor instead"
+            )
+        if data.shape[-1] != self.input_size:
+            raise RuntimeError(
+                f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {data.shape[-1]}"
+            )
+        sizes = tuple(int(v) for v in batch_sizes.tolist())
+        T, B = len(sizes), sizes[0]
+        # (T, B) positions -> row of data; padded positions read an extra zero row
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        cols = np.arange(B)
+        rows = np.where(cols[None, :] < np.asarray(sizes)[:, None], offsets[:, None] + cols[None, :], data.shape[0])
+        padded_src = ember.cat([data, ember.zeros(1, data.shape[1], dtype=data.dtype, device=data.device)])
+        x = padded_src.index_select(0, ember.tensor(rows.reshape(-1))).reshape(T, B, data.shape[1])
+        lstm = self.mode == "LSTM"
+        D = 2 if self.bidirectional else 1
+        expected = (self.num_layers * D, B, self.hidden_size)
+        if hx is None:
+            z = ember.zeros(expected, dtype=data.dtype, device=data.device)
+            hx, cx = z, (z if lstm else None)
+        else:
+            hx, cx = hx if lstm else (hx, None)
+            if sorted_idx is not None:  # the caller's order -> the packed (by length) order
+                hx = hx.index_select(1, sorted_idx)
+                cx = cx.index_select(1, sorted_idx) if lstm else None
+            self._check_hidden(hx, expected, "hidden[0]" if lstm else "hidden")
+            if lstm:
+                self._check_hidden(cx, expected, "hidden[1]")
+        y, h, c = self._run(x, hx, cx, sizes)
+        active = (np.arange(T)[:, None] * B + cols[None, :])[cols[None, :] < np.asarray(sizes)[:, None]]
+        out = y.reshape(T * B, -1).index_select(0, ember.tensor(active))
+        if unsorted_idx is not None:
+            h = h.index_select(1, unsorted_idx)
+            c = c.index_select(1, unsorted_idx) if lstm else None
+        out = type(packed)(out, batch_sizes, sorted_idx, unsorted_idx)
+        return (out, (h, c)) if lstm else (out, h)
+
     def forward(self, input, hx=None):
-        if not isinstance(input, ember.Tensor):
-            raise NotImplementedError("ember's RNN does not take a PackedSequence yet; pass a padded tensor")
+        if not isinstance(input, ember.Tensor) and hasattr(input, "batch_sizes"):
+            return self._forward_packed(input, hx)
         self._check_input(input)
         lstm = self.mode == "LSTM"
         batched = input.ndim == 3
