@@ -104,7 +104,7 @@ CASES = [
     ("a.shape",             _unary(lambda a: a.shape),           lambda: _np_unary(lambda a: a.shape)),
     ("a.size(0)",           _unary(lambda a: a.size(0)),         lambda: _np_unary(lambda a: a.shape[0])),
     ("a.to('cpu')",         _unary(lambda a: a.to("cpu")),       None),
-    ("a.float() of float",  _unary(lambda a: a.float()),         lambda: _np_unary(lambda a: a.astype(np.float32, copy=0))),
+    ("a.float() of float",  _unary(lambda a: a.float()),         lambda: _np_unary(lambda a: a.astype("f", copy=0))),
     ("a.long()",            _unary(lambda a: a.long()),          lambda: _np_unary(lambda a: a.astype(np.int64))),
     ("2x3 @ 3x4",           _matmul,                             _np_matmul),
     ("(x * 2).sum().backward()", _backward,                      _np_backward),
