@@ -82,3 +82,4 @@ from . import linalg, sparse  # noqa: E402,F401
 from .sparse import *  # noqa: E402,F401,F403
 from . import distributions, nn, optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402,F401
