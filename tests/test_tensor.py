@@ -496,3 +496,17 @@ def test_typename_and_is_tensor_match_torch():
     assert ember.typename(ember.nn.Linear(1, 1)) == torch.typename(torch.nn.Linear(1, 1)).replace("torch.", "ember.")
     assert ember.is_tensor(ember.zeros(1)) and not ember.is_tensor(np.zeros(1))
     assert ember.numel(ember.zeros(2, 3)) == 6
+
+
+@pytest.mark.parametrize("name", ["torch.foo", "foo", "FloatTensor", "numpy.FloatTensor", "torch.DoubleTensor",
+                                  "torch.LongTensor", "torch.BoolTensor"])
+def test_type_with_a_string_matches_torch(name):
+    assert outcome(lambda: ember.zeros(2).type(name)) == outcome(lambda: torch.zeros(2).type(name))
+
+
+def test_type_to_a_cuda_type_never_gives_a_cpu_tensor():
+    if ember.cuda.is_available():
+        assert ember.zeros(2).type("torch.cuda.FloatTensor").is_cuda
+        return
+    with pytest.raises((RuntimeError, AssertionError)):
+        ember.zeros(2).type("torch.cuda.FloatTensor")

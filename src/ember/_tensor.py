@@ -485,13 +485,17 @@ class Tensor:
             prefix = "torch.cuda." if self.is_cuda else "torch."
             return prefix + self.dtype._legacy
         if isinstance(dtype, str):
-            name = dtype.rsplit(".", 1)[-1]
+            prefix, _, name = dtype.rpartition(".")
+            if prefix not in ("torch", "torch.cuda"):
+                raise ValueError(f"invalid type: '{dtype}'")
             for d in D.ALL_DTYPES:
                 if d._legacy == name:
-                    dtype = d
                     break
             else:
                 raise ValueError(f"invalid type: '{dtype}'")
+            if prefix == "torch.cuda":  # a CUDA type moves the tensor (an error without a GPU, never a silent CPU copy)
+                return self.to(device("cuda"), d)
+            dtype = d
         elif isinstance(dtype, type) and hasattr(dtype, "_dtype"):
             dtype = dtype._dtype
         return self.to(dtype)
