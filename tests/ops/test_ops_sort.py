@@ -38,6 +38,19 @@ def sort_samples(dtype):
                      note="nan first descending")
 
 
+def long_ties(dtype):
+    """Slices longer than 16 with many ties: torch's unstable sort (std::sort) orders them its own way."""
+    rng = np.random.default_rng({"float32": 1, "int64": 2, "float64": 3}.get(dtype, 4))
+    a = rng.integers(0, 4, (3, 40)).astype(dtype)
+    if dtype.startswith("float"):
+        a[0, [3, 17, 30]] = np.nan
+    yield Sample(a, note="long ties")
+    yield Sample(a, descending=True, note="long ties descending")
+    yield Sample(np.ascontiguousarray(a.T), 0, note="long ties dim0")
+    yield Sample(rng.integers(0, 3, 300).astype(dtype), note="300 ties")
+    yield Sample(rng.integers(0, 50, 1000).astype(dtype), descending=True, note="1000 ties")
+
+
 def grad_sort(dtype):
     yield Sample(distinct((3, 5), dtype))
     yield Sample(distinct((2, 3, 4), dtype), dim=1, descending=True, note="descending")
@@ -92,6 +105,9 @@ ROWS = [
         id="sort bool uint8"),
     Row("argsort", sort_samples, dtypes=("float32", "int64"),
         call=lambda lib, x, *a, **k: lib.argsort(x, **({"dim": a[0]} if a else {}), **{**k, "stable": True})),
+    Row("sort", long_ties, dtypes=("float32", "int64", "float64", "int8"), call=call_named("sort"),
+        id="sort unstable ties"),
+    Row("argsort", long_ties, dtypes=("float32", "int64"), id="argsort unstable ties"),
     Row("msort", lambda d: [Sample(distinct((3, 4), d)), Sample(ties(d))], dtypes=("float32", "int32"), grad=True,
         gradgrad=True),
     Row("topk", topk_samples, dtypes=("float32", "int64"), call=call_named("topk"), grad=True, gradgrad=True,

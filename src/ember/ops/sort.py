@@ -90,12 +90,41 @@ def _stable_argsort(xp, x, dim, descending):
     return (n - 1) - xp.flip(xp.argsort(rev, axis=dim, kind="stable"), axis=dim)
 
 
+_REPLAY_BUDGET = 100_000  # elements of tied slices replayed in Python per call; beyond it ties stay in order
+
+
+def _torch_unstable_order(xp, x, idx, dim, descending):
+    """Reorder tied values of slices longer than 16 as torch's std::sort does (``idx`` is a stable order)."""
+    n = x.shape[dim]
+    if n <= 16 or not isinstance(x, np.ndarray):
+        return idx
+    rows = np.moveaxis(x, dim, -1).reshape(-1, n)
+    order = np.moveaxis(idx, dim, -1).reshape(-1, n)
+    s = np.take_along_axis(rows, order, axis=1)
+    same = s[:, 1:] == s[:, :-1]
+    if s.dtype.kind in "fc":
+        nan = np.isnan(s)
+        same |= nan[:, 1:] & nan[:, :-1]
+    tied = np.flatnonzero(same.any(axis=1))
+    if tied.size == 0 or tied.size * n > _REPLAY_BUDGET:
+        return idx
+    from ._introsort import lt_asc, lt_desc, std_sort
+
+    vals = rows.astype(np.float64) if rows.dtype.kind in "biu" else rows
+    comp = lt_desc if descending else lt_asc
+    order = order.copy()
+    for r in tied:
+        order[r] = std_sort(vals[r].tolist(), comp)
+    moved_shape = x.shape[:dim] + x.shape[dim + 1:] + (n,)
+    return np.moveaxis(order.reshape(moved_shape), -1, dim)
+
+
 # ------------------------------------------------------------------------------------------- sort family
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool | None = None, *, out=None):
     """Sort along ``dim``; returns (values, indices); nan sorts as the largest value.
 
-    Equal values always keep their order here; torch guarantees that only with ``stable=True`` (its unstable CPU
-    sort may order ties differently on rows longer than 16).
+    ``stable=True`` keeps equal values in order; without it ties come out in the order of torch's std::sort
+    (replayed on tied slices, see _introsort.py; past a size budget they stay in order).
 
     >>> ember.sort(ember.tensor([2, 1, 2, 0]), stable=True)
     torch.return_types.sort(
@@ -111,6 +140,8 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool | 
         idx = xp.zeros((), dtype=np.int64)
     else:
         idx = _stable_argsort(xp, x, d, descending).astype(np.int64, copy=False)
+        if not stable:
+            idx = _torch_unstable_order(xp, x, idx, d, descending)
     return write_out(picked(SortBackward1 if stable else SortBackward0, input, idx, d, False, "sort"), out)
 
 
@@ -121,7 +152,10 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
     xp = array_module(x)
     if x.ndim == 0:
         return Tensor._from(xp.zeros((), dtype=np.int64))
-    return Tensor._from(_stable_argsort(xp, x, d, descending).astype(np.int64, copy=False))
+    idx = _stable_argsort(xp, x, d, descending).astype(np.int64, copy=False)
+    if not stable:
+        idx = _torch_unstable_order(xp, x, idx, d, descending)
+    return Tensor._from(idx)
 
 
 def msort(input: Tensor, *, out=None) -> Tensor:
