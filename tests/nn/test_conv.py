@@ -218,3 +218,26 @@ def test_d2l_cnn_matches_torch(build, shape):
     yt.sum().backward()
     for (n1, p1), (_, p2) in zip(e.named_parameters(), t.named_parameters(), strict=False):
         np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-3, atol=1e-5, err_msg=n1)
+
+
+@pytest.mark.parametrize("layout", ["permuted", "flipped", "sliced"])
+def test_non_contiguous_input_matches_torch(layout):
+    torch.manual_seed(0)
+    t = tnn.Conv2d(3, 4, 3, padding=1)
+    e = enn.Conv2d(3, 4, 3, padding=1)
+    _copy(t, e)
+    base = np.random.RandomState(0).randn(2, 20, 18, 3).astype(np.float32)
+
+    def view(lib_x):
+        if layout == "permuted":  # channels-last memory
+            return lib_x.permute(0, 3, 1, 2)
+        if layout == "flipped":
+            return lib_x.permute(0, 3, 1, 2).flip(-1)
+        return lib_x.permute(0, 3, 1, 2)[:, :, ::2, 1::3]
+
+    xe, xt = ember.tensor(base, requires_grad=True), torch.tensor(base, requires_grad=True)
+    ye, yt = e(view(xe)), t(view(xt))
+    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-4, atol=1e-5)
+    ye.sum().backward()
+    yt.sum().backward()
+    np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-5)
