@@ -12,7 +12,12 @@ import sys
 
 import pytest
 
-from conftest import SHARED
+try:
+    from conftest import SHARED  # tests/conftest.py
+except ImportError:  # "conftest" resolved to another conftest module
+    import pathlib
+
+    SHARED = pathlib.Path(os.environ.get("EMBER_SHARED", pathlib.Path(__file__).resolve().parents[2] / "shared"))
 
 ACCEPTANCE = SHARED / "acceptance"
 DIFFTEST = SHARED / "tools" / "difftest.py"
