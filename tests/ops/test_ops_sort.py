@@ -65,6 +65,15 @@ def topk_samples(dtype):
 
 
 def kth_samples(dtype):
+    rng = np.random.default_rng(11)
+    ties = rng.integers(0, 4, (4, 9)).astype(dtype)
+    for k in (1, 3, 5, 9):
+        yield Sample(ties, k, note=f"ties k{k}")
+    yield Sample(np.ascontiguousarray(ties.T), 2, 0, True, note="ties dim0 keepdim")
+    if dtype == "float32":
+        t = ties.copy()
+        t[1, [2, 5]] = np.nan
+        yield Sample(t, 9, note="nan ties")
     yield Sample(distinct((3, 5), dtype), 2)
     yield Sample(distinct((3, 5), dtype), 1, dim=0, note="dim0")
     yield Sample(distinct((3, 5), dtype), 3, 1, True, note="keepdim")

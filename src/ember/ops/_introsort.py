@@ -136,3 +136,51 @@ def std_sort(vals: list, comp) -> list:
         else:
             insertion_sort(0, n)
     return ix
+
+
+def quick_select(vals: list, k: int) -> int:
+    """The original index of the ``k``-th smallest (0-based) as torch's kthvalue finds it (its quickselect)."""
+    v = list(vals)
+    ix = list(range(len(v)))
+
+    def gt(a, b):  # a > b with nan the largest value
+        an, bn = a != a, b != b
+        return (an and not bn) or (not an and not bn and a > b)
+
+    def swap(i, j):
+        v[i], v[j] = v[j], v[i]
+        ix[i], ix[j] = ix[j], ix[i]
+
+    lo, hi = 0, len(v) - 1
+    while True:
+        if hi <= lo:
+            return ix[k]
+        if hi == lo + 1:
+            if gt(v[lo], v[hi]):
+                swap(lo, hi)
+            return ix[k]
+        p = lo + (hi - lo) // 2
+        swap(p, lo + 1)
+        if gt(v[lo + 1], v[hi]):
+            swap(lo + 1, hi)
+        if gt(v[lo], v[hi]):
+            swap(lo, hi)
+        if gt(v[lo + 1], v[lo]):
+            swap(lo + 1, lo)
+        i, j = lo + 1, hi
+        piv = v[lo]
+        while True:
+            i += 1
+            while gt(piv, v[i]):
+                i += 1
+            j -= 1
+            while gt(v[j], piv):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(lo, j)
+        if j <= k:
+            lo = i
+        if j >= k:
+            hi = j - 1

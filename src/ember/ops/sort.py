@@ -207,7 +207,31 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out
     if x.ndim == 0:
         return picked(KthvalueBackward0, input, xp.zeros((), dtype=np.int64), d, False, "kthvalue")
     idx = xp.take(_stable_argsort(xp, x, d, False), [k - 1], axis=d).astype(np.int64, copy=False)
+    idx = _torch_kth_index(x, idx, d, k)
     return write_out(picked(KthvalueBackward0, input, idx, d, not keepdim, "kthvalue"), out)
+
+
+def _torch_kth_index(x, idx, dim, k):
+    """Where the k-th value is tied, pick the index torch's quickselect lands on (replayed, budgeted)."""
+    if not isinstance(x, np.ndarray) or x.shape[dim] < 2:
+        return idx
+    n = x.shape[dim]
+    rows = np.moveaxis(x, dim, -1).reshape(-1, n)
+    picks = np.moveaxis(idx, dim, -1).reshape(-1)
+    val = rows[np.arange(rows.shape[0]), picks][:, None]
+    same = rows == val
+    if rows.dtype.kind in "fc":
+        same |= np.isnan(rows) & np.isnan(val)
+    tied = np.flatnonzero(same.sum(axis=1) > 1)
+    if tied.size == 0 or tied.size * n > _REPLAY_BUDGET:
+        return idx
+    from ._introsort import quick_select
+
+    vals = rows.astype(np.float64) if rows.dtype.kind in "biu" else rows
+    picks = picks.copy()
+    for r in tied:
+        picks[r] = quick_select(vals[r].tolist(), k - 1)
+    return np.moveaxis(picks.reshape(x.shape[:dim] + x.shape[dim + 1:] + (1,)), -1, dim)
 
 
 # ------------------------------------------------------------------------------------------- unique
