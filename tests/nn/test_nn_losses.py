@@ -205,3 +205,80 @@ def test_ctc_loss_matches_torch(case, reduction):
     t_loss.backward(cot)
     e_loss.backward(to_e(cot))
     assert_close(e_logits.grad, logits.grad, 1e-5, 1e-4, "grad of logits")
+
+
+def pm1(*shape, seed=4):
+    return torch.from_numpy(np.where(np.random.RandomState(seed).rand(*shape) > 0.5, 1.0, -1.0).astype(np.float32))
+
+
+# fmt: off
+MORE_LOSSES = [
+    ("HingeEmbedding", lambda nn, lib: nn.HingeEmbeddingLoss(margin=0.7),
+     lambda: [rand(4, 3), pm1(4, 3)]),
+    ("GaussianNLL", lambda nn, lib: nn.GaussianNLLLoss(),
+     lambda: [rand(4, 3), rand(4, 3, seed=1), probs(4, 3)]),
+    ("GaussianNLL-full", lambda nn, lib: nn.GaussianNLLLoss(full=True, eps=0.2),
+     lambda: [rand(4, 3), rand(4, 3, seed=1), probs(4, 1)]),
+    ("PoissonNLL", lambda nn, lib: nn.PoissonNLLLoss(),
+     lambda: [rand(4, 3), probs(4, 3) * 4]),
+    ("PoissonNLL-full", lambda nn, lib: nn.PoissonNLLLoss(log_input=False, full=True),
+     lambda: [probs(4, 3), probs(4, 3, seed=7) * 4]),
+    ("MultiMargin", lambda nn, lib: nn.MultiMarginLoss(),
+     lambda: [rand(5, 4), labels(5, 4)]),
+    ("MultiMargin-p2w", lambda nn, lib: nn.MultiMarginLoss(p=2, margin=0.5, weight=lib.tensor([1.0, 2.0, 0.5, 1.0])),
+     lambda: [rand(5, 4), labels(5, 4)]),
+    ("MultiLabelMargin", lambda nn, lib: nn.MultiLabelMarginLoss(),
+     lambda: [rand(3, 4), torch.tensor([[3, 0, -1, 1], [1, 2, 3, 0], [-1, 1, 1, 1]])]),
+    ("MultiLabelSoftMargin", lambda nn, lib: nn.MultiLabelSoftMarginLoss(),
+     lambda: [rand(3, 4), (pm1(3, 4) > 0).float()]),
+    ("TripletDistance", lambda nn, lib: nn.TripletMarginWithDistanceLoss(swap=True),
+     lambda: [rand(4, 5), rand(4, 5, seed=1), rand(4, 5, seed=2)]),
+    ("SoftMargin", lambda nn, lib: nn.SoftMarginLoss(),
+     lambda: [rand(4, 3), pm1(4, 3)]),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name, build, make", MORE_LOSSES, ids=[r[0] for r in MORE_LOSSES])
+def test_more_losses_match_torch(name, build, make, reduction):
+    t, e = build(tnn, torch), build(enn, ember)
+    t.reduction = e.reduction = reduction
+    assert repr(e) == repr(t)
+    # targets (argument 1) take no gradient; GaussianNLL's var (argument 2) does
+    tin = [x.clone().requires_grad_(x.is_floating_point() and i != 1) for i, x in enumerate(make())]
+    ein = [to_e(x, x.requires_grad) for x in tin]
+    tout, eout = t(*tin), e(*ein)
+    assert_close(eout, tout, 1e-5, 1e-4, "loss")
+    cot = rand(*tout.shape, seed=11) if tout.dim() else torch.tensor(1.3)
+    tout.backward(cot)
+    eout.backward(to_e(cot))
+    for i, (a, b) in enumerate(zip(ein, tin, strict=True)):
+        if b.requires_grad:
+            assert_close(a.grad, b.grad, 1e-5, 1e-4, f"grad {i}")
+
+
+def test_distance_modules_pdist_gumbel_rrelu():
+    import torch.nn.functional as TF
+
+    a, b = rand(3, 4, seed=1), rand(3, 4, seed=2)
+    assert repr(enn.CosineSimilarity(dim=0)) == repr(tnn.CosineSimilarity(dim=0))
+    assert_close(enn.CosineSimilarity(dim=0)(to_e(a), to_e(b)), tnn.CosineSimilarity(dim=0)(a, b))
+    assert_close(enn.PairwiseDistance(p=1.0, keepdim=True)(to_e(a), to_e(b)),
+                 tnn.PairwiseDistance(p=1.0, keepdim=True)(a, b))
+    x = rand(5, 3, seed=3)
+    assert_close(enn.functional.pdist(to_e(x)), TF.pdist(x))
+    assert_close(enn.functional.pdist(to_e(x), p=1), TF.pdist(x, p=1))
+    logits = rand(4, 6, seed=4)
+    torch.manual_seed(0)
+    ember.manual_seed(0)
+    assert_close(enn.functional.gumbel_softmax(to_e(logits), tau=0.5), TF.gumbel_softmax(logits, tau=0.5), 1e-6, 1e-5)
+    assert_close(enn.functional.gumbel_softmax(to_e(logits), hard=True), TF.gumbel_softmax(logits, hard=True))
+    r_t, r_e = tnn.RReLU(0.1, 0.3).eval(), enn.RReLU(0.1, 0.3).eval()
+    assert repr(r_e) == repr(r_t)
+    assert_close(r_e(to_e(x)), r_t(x))
+    y = enn.RReLU(0.1, 0.3)(to_e(x))
+    neg = x.numpy() < 0
+    ratio = y.numpy()[neg] / x.numpy()[neg]
+    assert ((ratio >= 0.1 - 1e-6) & (ratio <= 0.3 + 1e-6)).all()
+    assert repr(enn.SyncBatchNorm(3)) == repr(tnn.SyncBatchNorm(3))

@@ -8,6 +8,7 @@ from . import (  # noqa: F401
     utils,
 )
 from .modules import *  # noqa: F401,F403
+from .modules.distance import CosineSimilarity, PairwiseDistance  # noqa: F401,E402
 from .modules.module import Module  # noqa: F401,E402
 from .parallel import DataParallel  # noqa: F401,E402
 from .parameter import *  # noqa: F401,F403

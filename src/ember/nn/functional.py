@@ -17,6 +17,7 @@ from ..autograd.grad_mode import no_grad
 from ..backend import array_module
 from ..ops import nn as _ops
 from ..ops._inplace import inplace
+from ..ops._inplace import inplace as inplace_
 from ..ops.linalg import Addmm
 
 __all__ = [
@@ -30,7 +31,9 @@ __all__ = [
     "group_norm",
     "instance_norm", "local_response_norm", "embedding", "embedding_bag", "normalize", "cosine_similarity",
     "pairwise_distance", "hardshrink", "softshrink", "rms_norm", "scaled_dot_product_attention",
-    "multi_head_attention_forward",
+    "multi_head_attention_forward", "celu_", "selu_", "rrelu", "rrelu_", "gumbel_softmax", "hinge_embedding_loss",
+    "gaussian_nll_loss", "poisson_nll_loss", "multi_margin_loss", "multilabel_margin_loss",
+    "multilabel_soft_margin_loss", "triplet_margin_with_distance_loss", "pdist",
 ]
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -647,6 +650,185 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
 def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean"):
     reduction = _reduction(size_average, reduce, reduction)
     return _reduce((-target * input).exp().log1p(), reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average=None, reduce=None,
+                         reduction: str = "mean") -> Tensor:
+    """x where target is 1, max(0, margin - x) where target is -1."""
+    from ..ops.pointwise import where
+
+    reduction = _reduction(size_average, reduce, reduction)
+    zeros = input * 0
+    loss = where(target != 1, (margin - input).clamp(min=0), zeros) + where(target != -1, input, zeros)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean") -> Tensor:
+    """0.5 (log var + (input - target)^2 / var) (+ 0.5 log 2 pi when ``full``); var clamped at ``eps``."""
+    from ..ops.creation import ones_like
+
+    if isinstance(var, (int, float)):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * ones_like(input)
+    elif bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif input.ndim == var.ndim and sum(y for x, y in zip(input.shape, var.shape, strict=True) if x != y) == 1:
+            pass
+        else:
+            raise ValueError("var is of incorrect size")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)  # torch: the clamp is not differentiated
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False, size_average=None,
+                     eps: float = 1e-8, reduce=None, reduction: str = "mean") -> Tensor:
+    """exp(input) - target * input (log_input) or input - target * log(input + eps), plus Stirling when ``full``."""
+    from ..ops.pointwise import where
+
+    reduction = _reduction(size_average, reduce, reduction)
+    loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + where(target > 1, stirling, stirling * 0)
+    return _reduce(loss, reduction)
+
+
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
+                      size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    """sum over i != y of max(0, margin - x[y] + x[i])^p / C (times weight[y]) per sample."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    x = input if input.ndim == 2 else input.unsqueeze(0)
+    t = target.reshape(-1)
+    c = x.shape[1]
+    picked = x.gather(1, t.unsqueeze(1))
+    m = (margin - picked + x).clamp(min=0)
+    if p == 2:
+        m = m * m
+    if weight is not None:
+        m = m * weight[t].unsqueeze(1)
+    not_y = Tensor._from(np.arange(c)[None, :] != t._data[:, None])
+    loss = (m * not_y).sum(1) / c
+    if input.ndim == 1:
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)
+
+
+def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+                           reduction: str = "mean") -> Tensor:
+    """sum over target classes j and non-target classes i of max(0, 1 - (x[j] - x[i])) / C; -1 ends the targets."""
+    reduction = _reduction(size_average, reduce, reduction)
+    x = input if input.ndim == 2 else input.unsqueeze(0)
+    t = target._data.reshape(x.shape)
+    n, c = x.shape
+    is_target = np.zeros((n, c), dtype=bool)
+    pairs = np.zeros((n, c, c), dtype=x.dtype.np)  # pairs[k, j, i] = 1 for target j, non-target i
+    for k in range(n):
+        js = []
+        for v in t[k]:
+            if v < 0:
+                break
+            js.append(int(v))
+        is_target[k, js] = True
+        for j in js:
+            pairs[k, j] = 1
+    pairs *= ~is_target[:, None, :]
+    m = (1 - (x.unsqueeze(2) - x.unsqueeze(1))).clamp(min=0)  # [k, j, i]
+    loss = (m * Tensor._from(pairs)).sum((1, 2)) / c
+    if input.ndim == 1:
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)
+
+
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
+                                reduce=None, reduction: str = "mean") -> Tensor:
+    reduction = _reduction(size_average, reduce, reduction)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    loss = loss.sum(input.dim() - 1) / input.shape[-1]
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *, distance_function=None,
+                                      margin: float = 1.0, swap: bool = False, reduction: str = "mean") -> Tensor:
+    from ..ops.pointwise import minimum
+
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    dist = distance_function if distance_function is not None else pairwise_distance
+    d_pos = dist(anchor, positive)
+    d_neg = dist(anchor, negative)
+    if swap:
+        d_neg = minimum(d_neg, dist(positive, negative))
+    return _reduce((margin + d_pos - d_neg).clamp(min=0), _reduction(None, None, reduction))
+
+
+def pdist(input: Tensor, p: float = 2) -> Tensor:
+    """The p-norm distances between the rows of a 2-d input, upper triangle (i < j) as a 1-d tensor."""
+    n = input.shape[0]
+    i, j = np.triu_indices(n, 1)
+    if not len(i):
+        return input.new_zeros(0)
+    d = input[Tensor._from(i)] - input[Tensor._from(j)]
+    return _pnorm(d, p, 1).reshape(-1)
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10, dim: int = -1) -> Tensor:
+    """softmax((logits + Gumbel noise) / tau); ``hard`` returns one-hot samples with the soft sample's gradient."""
+    from ..ops.creation import empty_like
+
+    gumbels = -empty_like(logits).exponential_().log()  # the same draws as torch
+    y_soft = softmax((logits + gumbels) / tau, dim)
+    if not hard:
+        return y_soft
+    index = y_soft.argmax(dim, keepdim=True)
+    y_hard = Tensor._from(np.zeros(y_soft.shape, dtype=y_soft.dtype.np)).scatter(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
+          inplace: bool = False) -> Tensor:
+    """x where x >= 0, a * x otherwise: a ~ U(lower, upper) per element when training, (lower + upper) / 2 in eval.
+
+    ember's training-mode slopes are drawn from ember's generator but not in torch's per-element order.
+    """
+    from ..ops.pointwise import where
+    from ..random import rand_like
+
+    if training:
+        a = rand_like(input) * (upper - lower) + lower
+        fn = lambda x: where(x >= 0, x, x * a)  # noqa: E731
+    else:
+        fn = lambda x: _ops.LeakyRelu.apply(x, slope=(lower + upper) / 2)  # noqa: E731
+    return inplace_(input, fn) if inplace else fn(input)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
+    return rrelu(input, lower, upper, training, True)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    return selu(input, True)
 
 
 # ------------------------------------------------------------------------------------------- normalisation

@@ -14,7 +14,7 @@ __all__ = [
     "ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh", "Hardtanh",
     "Hardswish", "Hardsigmoid", "Softplus", "Softsign", "Tanhshrink", "Threshold", "Softmax", "LogSoftmax",
     "Softmin", "Softmax2d", "PReLU", "GLU", "LogSigmoid", "Hardshrink", "Softshrink", "MultiheadAttention",
-    "NonDynamicallyQuantizableLinear",
+    "NonDynamicallyQuantizableLinear", "RReLU",
 ]
 
 
@@ -201,6 +201,22 @@ class Hardshrink(Module):
 class Softshrink(Hardshrink):
     def forward(self, input: Tensor) -> Tensor:
         return F.softshrink(input, self.lambd)
+
+
+class RReLU(Module):
+    """Randomized leaky ReLU: slopes ~ U(lower, upper) when training, their mean in eval."""
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False) -> None:
+        super().__init__()
+        self.lower = lower
+        self.upper = upper
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"lower={self.lower}, upper={self.upper}{_inplace_str(self, False)}"
 
 
 class Softplus(Module):
