@@ -57,6 +57,15 @@ def grad_sort(dtype):
 
 
 def topk_samples(dtype):
+    rng = np.random.default_rng(17)
+    ties = rng.integers(0, 4, (3, 70)).astype(dtype)
+    if dtype == "float32":
+        ties[0, [4, 40]] = np.nan
+    for k in (1, 3, 30):
+        yield Sample(ties, k, note=f"ties k{k}")
+        yield Sample(ties, k, largest=False, note=f"ties smallest k{k}")
+    yield Sample(ties, 5, sorted=False, note="ties unsorted")
+    yield Sample(distinct((3, 70), dtype), 4, sorted=False, note="unsorted")
     yield Sample(distinct((3, 5), dtype), 2)
     yield Sample(distinct((3, 5), dtype), 1, dim=0, note="dim0")
     yield Sample(distinct((3, 5), dtype), 3, largest=False, note="smallest")

@@ -1,13 +1,13 @@
-"""libstdc++'s std::sort on (value, index) pairs, comparing values only: torch's unstable CPU sort.
+"""libstdc++'s std::sort, std::nth_element and std::partial_sort, and torch's quickselect, replayed on
+(value, index) pairs comparing values only: the algorithms behind torch's CPU sort (stable=False), topk and
+kthvalue.
 
-torch.sort(stable=False) calls std::sort per slice; its order of equal values (ties beyond the first 16
-elements) is that algorithm's, so ember replays it, step for step, on the slices that have ties (sort.py).
-Introsort: median-of-three quicksort down to 16-element runs (heapsort past the depth limit), then one
-insertion sort. Checked against torch on random slices with ties and nans, ascending and descending.
+Their order of equal values is an accident of each algorithm, so ember replays them, step for step, on the
+slices that have ties (ops/sort.py); slices without ties need no replay, the result being unique. Checked
+against torch on random slices with ties and nans, ascending and descending.
 """
-from __future__ import annotations
 
-import math
+from __future__ import annotations
 
 
 def lt_asc(a, b) -> bool:
@@ -22,32 +22,42 @@ def lt_desc(a, b) -> bool:
     return (an and not bn) or (not an and not bn and a > b)
 
 
-def std_sort(vals: list, comp) -> list:
-    """Return the permutation std::sort produces for ``vals`` (a list) with strict-weak order ``comp``."""
-    v = list(vals)
-    ix = list(range(len(v)))
-    n = len(v)
+def _lg(n: int) -> int:
+    return n.bit_length() - 1
 
-    def swap(i, j):
+
+class _Seq:
+    """A sequence of values with their original indices, and the libstdc++ algorithms on index ranges."""
+
+    def __init__(self, vals: list, comp):
+        self.v = list(vals)
+        self.ix = list(range(len(self.v)))
+        self.comp = comp
+
+    def swap(self, i, j):
+        v, ix = self.v, self.ix
         v[i], v[j] = v[j], v[i]
         ix[i], ix[j] = ix[j], ix[i]
 
-    def move_median_to_first(result, a, b, c):
+    # ---------------------------------------------------------------- quicksort pieces
+    def move_median_to_first(self, result, a, b, c):
+        v, comp = self.v, self.comp
         if comp(v[a], v[b]):
             if comp(v[b], v[c]):
-                swap(result, b)
+                self.swap(result, b)
             elif comp(v[a], v[c]):
-                swap(result, c)
+                self.swap(result, c)
             else:
-                swap(result, a)
+                self.swap(result, a)
         elif comp(v[a], v[c]):
-            swap(result, a)
+            self.swap(result, a)
         elif comp(v[b], v[c]):
-            swap(result, c)
+            self.swap(result, c)
         else:
-            swap(result, b)
+            self.swap(result, b)
 
-    def unguarded_partition(first, last, pivot):
+    def unguarded_partition(self, first, last, pivot):
+        v, comp = self.v, self.comp
         while True:
             while comp(v[first], v[pivot]):
                 first += 1
@@ -56,12 +66,18 @@ def std_sort(vals: list, comp) -> list:
                 last -= 1
             if not first < last:
                 return first
-            swap(first, last)
+            self.swap(first, last)
             first += 1
 
-    def adjust_heap(first, hole, length, val, vi):
-        top = hole
-        second = hole
+    def partition_pivot(self, first, last):
+        mid = first + (last - first) // 2
+        self.move_median_to_first(first, first + 1, mid, last - 1)
+        return self.unguarded_partition(first + 1, last, first)
+
+    # ---------------------------------------------------------------- heaps
+    def adjust_heap(self, first, hole, length, val, vi):
+        v, ix, comp = self.v, self.ix, self.comp
+        top = second = hole
         while second < (length - 1) // 2:
             second = 2 * (second + 1)
             if comp(v[first + second], v[first + second - 1]):
@@ -72,7 +88,6 @@ def std_sort(vals: list, comp) -> list:
             second = 2 * (second + 1)
             v[first + hole], ix[first + hole] = v[first + second - 1], ix[first + second - 1]
             hole = second - 1
-        # push_heap
         parent = (hole - 1) // 2
         while hole > top and comp(v[first + parent], val):
             v[first + hole], ix[first + hole] = v[first + parent], ix[first + parent]
@@ -80,34 +95,37 @@ def std_sort(vals: list, comp) -> list:
             parent = (hole - 1) // 2
         v[first + hole], ix[first + hole] = val, vi
 
-    def heap_sort(first, last):
+    def make_heap(self, first, last):
         length = last - first
-        if length >= 2:  # make_heap
-            parent = (length - 2) // 2
-            while True:
-                adjust_heap(first, parent, length, v[first + parent], ix[first + parent])
-                if parent == 0:
-                    break
-                parent -= 1
-        while last - first > 1:  # sort_heap: pop_heap repeatedly
-            last -= 1
-            val, vi = v[last], ix[last]
-            v[last], ix[last] = v[first], ix[first]
-            adjust_heap(first, 0, last - first, val, vi)
-
-    def introsort_loop(first, last, depth):
-        while last - first > 16:
-            if depth == 0:
-                heap_sort(first, last)  # __partial_sort(first, last, last) = heap_select + sort_heap
+        if length < 2:
+            return
+        parent = (length - 2) // 2
+        while True:
+            self.adjust_heap(first, parent, length, self.v[first + parent], self.ix[first + parent])
+            if parent == 0:
                 return
-            depth -= 1
-            mid = first + (last - first) // 2
-            move_median_to_first(first, first + 1, mid, last - 1)
-            cut = unguarded_partition(first + 1, last, first)
-            introsort_loop(cut, last, depth)
-            last = cut
+            parent -= 1
 
-    def unguarded_linear_insert(last):
+    def pop_heap(self, first, last, result):
+        v, ix = self.v, self.ix
+        val, vi = v[result], ix[result]
+        v[result], ix[result] = v[first], ix[first]
+        self.adjust_heap(first, 0, last - first, val, vi)
+
+    def heap_select(self, first, middle, last):
+        self.make_heap(first, middle)
+        for i in range(middle, last):
+            if self.comp(self.v[i], self.v[first]):
+                self.pop_heap(first, middle, i)
+
+    def sort_heap(self, first, last):
+        while last - first > 1:
+            last -= 1
+            self.pop_heap(first, last, last)
+
+    # ---------------------------------------------------------------- insertion sorts
+    def unguarded_linear_insert(self, last):
+        v, ix, comp = self.v, self.ix, self.comp
         val, vi = v[last], ix[last]
         nxt = last - 1
         while comp(val, v[nxt]):
@@ -116,26 +134,86 @@ def std_sort(vals: list, comp) -> list:
             nxt -= 1
         v[last], ix[last] = val, vi
 
-    def insertion_sort(first, last):
+    def insertion_sort(self, first, last):
+        v, ix = self.v, self.ix
         if first == last:
             return
         for i in range(first + 1, last):
-            if comp(v[i], v[first]):
+            if self.comp(v[i], v[first]):
                 val, vi = v[i], ix[i]
                 v[first + 1:i + 1], ix[first + 1:i + 1] = v[first:i], ix[first:i]
                 v[first], ix[first] = val, vi
             else:
-                unguarded_linear_insert(i)
+                self.unguarded_linear_insert(i)
 
-    if n > 1:
-        introsort_loop(0, n, 2 * int(math.floor(math.log2(n))))
-        if n > 16:
-            insertion_sort(0, 16)
-            for i in range(16, n):
-                unguarded_linear_insert(i)
+    # ---------------------------------------------------------------- the algorithms
+    def sort(self, first, last):
+        """std::sort(first, last)."""
+        if last - first < 2:
+            return
+        self._introsort_loop(first, last, 2 * _lg(last - first))
+        if last - first > 16:
+            self.insertion_sort(first, first + 16)
+            for i in range(first + 16, last):
+                self.unguarded_linear_insert(i)
         else:
-            insertion_sort(0, n)
-    return ix
+            self.insertion_sort(first, last)
+
+    def _introsort_loop(self, first, last, depth):
+        while last - first > 16:
+            if depth == 0:
+                self.heap_select(first, last, last)
+                self.sort_heap(first, last)
+                return
+            depth -= 1
+            cut = self.partition_pivot(first, last)
+            self._introsort_loop(cut, last, depth)
+            last = cut
+
+    def nth_element(self, first, nth, last):
+        """std::nth_element(first, nth, last)."""
+        if first == last or nth == last:
+            return
+        depth = 2 * _lg(last - first)
+        while last - first > 3:
+            if depth == 0:
+                self.heap_select(first, nth + 1, last)
+                self.swap(first, nth)
+                return
+            depth -= 1
+            cut = self.partition_pivot(first, last)
+            if cut <= nth:
+                first = cut
+            else:
+                last = cut
+        self.insertion_sort(first, last)
+
+    def partial_sort(self, first, middle, last):
+        """std::partial_sort(first, middle, last)."""
+        self.heap_select(first, middle, last)
+        self.sort_heap(first, middle)
+
+
+def std_sort(vals: list, comp) -> list:
+    """The permutation std::sort gives ``vals`` under the strict weak order ``comp`` (torch.sort, unstable)."""
+    s = _Seq(vals, comp)
+    s.sort(0, len(s.v))
+    return s.ix
+
+
+def topk_indices(vals: list, k: int, largest: bool, sorted: bool) -> list:
+    """The indices torch.topk returns on CPU (partial_sort when k * 64 <= n, else nth_element [+ sort])."""
+    n = len(vals)
+    s = _Seq(vals, lt_desc if largest else lt_asc)
+    if k == 0:
+        return []
+    if k * 64 <= n:
+        s.partial_sort(0, k, n)
+    else:
+        s.nth_element(0, k - 1, n)
+        if sorted:
+            s.sort(0, k - 1)  # torch sorts the first k - 1 only: the k-th is already in place
+    return s.ix[:k]
 
 
 def quick_select(vals: list, k: int) -> int:
@@ -143,14 +221,11 @@ def quick_select(vals: list, k: int) -> int:
     v = list(vals)
     ix = list(range(len(v)))
 
-    def gt(a, b):  # a > b with nan the largest value
-        an, bn = a != a, b != b
-        return (an and not bn) or (not an and not bn and a > b)
-
     def swap(i, j):
         v[i], v[j] = v[j], v[i]
         ix[i], ix[j] = ix[j], ix[i]
 
+    gt = lt_desc  # a > b with nan the largest
     lo, hi = 0, len(v) - 1
     while True:
         if hi <= lo:

@@ -164,7 +164,8 @@ def msort(input: Tensor, *, out=None) -> Tensor:
 
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, out=None):
-    """The ``k`` largest (or smallest) values along ``dim`` and their indices, always sorted.
+    """The ``k`` largest (or smallest) values along ``dim`` and their indices; ties (and ``sorted=False``) in
+    the order torch's CPU algorithm leaves them (replayed, see _introsort.py).
 
     >>> ember.topk(ember.tensor([5.0, 1.0, 9.0, 3.0]), 2)
     torch.return_types.topk(
@@ -191,7 +192,40 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     else:
         idx = _stable_argsort(xp, x, d, largest)
         idx = xp.take(idx, xp.arange(k), axis=d).astype(np.int64, copy=False)
+    if x.ndim and k:
+        idx = _torch_topk_order(x, idx, d, k, largest, sorted)
     return write_out(picked(TopkBackward0, input, idx, d, False, "topk"), out)
+
+
+def _torch_topk_order(x, idx, dim, k, largest, sorted):
+    """Replay torch's topk (partial_sort or nth_element) on slices where ties (or sorted=False) decide the order."""
+    if not isinstance(x, np.ndarray):
+        return idx
+    n = x.shape[dim]
+    rows = np.moveaxis(x, dim, -1).reshape(-1, n)
+    top = np.moveaxis(idx, dim, -1).reshape(-1, k)
+    if sorted:
+        tv = np.take_along_axis(rows, top, axis=1)
+        kth = tv[:, -1:]
+        eq_row = rows == kth
+        eq_top = tv == kth
+        inner = tv[:, 1:] == tv[:, :-1]
+        if rows.dtype.kind in "fc":
+            eq_row |= np.isnan(rows) & np.isnan(kth)
+            eq_top |= np.isnan(tv) & np.isnan(kth)
+            inner |= np.isnan(tv[:, 1:]) & np.isnan(tv[:, :-1])
+        todo = np.flatnonzero((eq_row.sum(axis=1) > eq_top.sum(axis=1)) | inner.any(axis=1))
+    else:
+        todo = np.arange(rows.shape[0])
+    if todo.size == 0 or todo.size * n > _REPLAY_BUDGET:
+        return idx
+    from ._introsort import topk_indices
+
+    vals = rows.astype(np.float64) if rows.dtype.kind in "biu" else rows
+    top = top.copy()
+    for r in todo:
+        top[r] = topk_indices(vals[r].tolist(), k, largest, sorted)
+    return np.moveaxis(top.reshape(x.shape[:dim] + x.shape[dim + 1:] + (k,)), -1, dim)
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out=None):
