@@ -240,7 +240,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out
     xp = array_module(x)
     if x.ndim == 0:
         return picked(KthvalueBackward0, input, xp.zeros((), dtype=np.int64), d, False, "kthvalue")
-    idx = xp.take(_stable_argsort(xp, x, d, False), [k - 1], axis=d).astype(np.int64, copy=False)
+    part = _stable_argsort(xp, x, d, False) if x.dtype == np.bool_ else xp.argpartition(x, k - 1, axis=d)
+    idx = xp.take(part, [k - 1], axis=d).astype(np.int64, copy=False)  # a tie is settled below, as torch does
     idx = _torch_kth_index(x, idx, d, k)
     return write_out(picked(KthvalueBackward0, input, idx, d, not keepdim, "kthvalue"), out)
 
