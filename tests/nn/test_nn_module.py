@@ -462,3 +462,17 @@ def test_extra_state_saved_and_loaded_like_torch():
     tsd = t.state_dict()
     del tsd["_extra_state"]
     assert repr(make(enn).load_state_dict(sd, strict=False)) == repr(make(tnn).load_state_dict(tsd, strict=False))
+
+
+def test_lazy_instance_norm_and_skip_init():
+    x = torch.randn(2, 3, 4, 4)
+    t, e = tnn.LazyInstanceNorm2d(), enn.LazyInstanceNorm2d()
+    assert repr(e) == repr(t)
+    np.testing.assert_allclose(e(to_e(x)).detach().numpy(), t(x).detach().numpy(), atol=1e-5)
+    assert type(e) is enn.InstanceNorm2d and repr(e) == repr(t)
+    np.testing.assert_allclose(e.running_var.numpy(), t.running_var.numpy(), atol=1e-6)
+    torch.manual_seed(0)
+    ember.manual_seed(0)
+    lin = enn.utils.skip_init(enn.Linear, 3, 2)
+    assert tuple(lin.weight.shape) == (2, 3)
+    assert ember.rand(2).tolist() == torch.rand(2).tolist()  # skip_init drew nothing

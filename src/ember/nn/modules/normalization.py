@@ -19,7 +19,7 @@ from .module import Module
 __all__ = [
     "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d",
     "SyncBatchNorm", "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
-    "LocalResponseNorm", "RMSNorm",
+    "LocalResponseNorm", "RMSNorm", "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d",
 ]
 
 
@@ -224,6 +224,49 @@ class InstanceNorm2d(_InstanceNorm):
 
 
 class InstanceNorm3d(_InstanceNorm):
+    _no_batch_dim = 4
+
+
+class _LazyInstanceNorm(_InstanceNorm):
+    cls_to_become: type = None
+
+    def __init__(self, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True, track_running_stats: bool = True,
+                 device=None, dtype=None) -> None:
+        _LazyBatchNorm.__init__(self, eps, momentum, affine, track_running_stats, device, dtype)
+        self._lazy_hook.remove()
+        self._lazy_hook = self.register_forward_pre_hook(_infer_instancenorm)
+
+    def reset_parameters(self) -> None:
+        if self.num_features != 0:
+            super().reset_parameters()
+
+
+def _infer_instancenorm(module, args):
+    x = args[0]
+    n = x.shape[x.dim() - module._no_batch_dim]
+    module.num_features = n
+    for name in ("weight", "bias", "running_mean", "running_var"):
+        t = getattr(module, name)
+        if t is not None:
+            t.materialize((n,))
+    module.reset_parameters()
+    module._lazy_hook.remove()
+    del module._lazy_hook
+    module.__class__ = module.cls_to_become
+
+
+class LazyInstanceNorm1d(_LazyInstanceNorm):
+    cls_to_become = InstanceNorm1d
+    _no_batch_dim = 2
+
+
+class LazyInstanceNorm2d(_LazyInstanceNorm):
+    cls_to_become = InstanceNorm2d
+    _no_batch_dim = 3
+
+
+class LazyInstanceNorm3d(_LazyInstanceNorm):
+    cls_to_become = InstanceNorm3d
     _no_batch_dim = 4
 
 

@@ -9,7 +9,7 @@ from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ...backend import array_module
 
-__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm"]
+__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_"]
 
 
 def _grads(parameters):
@@ -57,14 +57,20 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float, norm
 
         return ember.tensor(0.0)
     total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    clip_grads_with_norm_(None, max_norm, total, grads=grads)
+    return total
+
+
+def clip_grads_with_norm_(parameters, max_norm: float, total_norm, foreach=None, grads=None) -> None:
+    """Scale the gradients by max_norm / (total_norm + 1e-6), clamped to 1 (the second half of clip_grad_norm_)."""
+    if grads is None:
+        grads = _grads(parameters)
     # torch: clip_coef = max_norm / (total + 1e-6), clamped to 1, multiplied in even when it is 1
-    coef = float(max_norm) / (float(total) + 1e-6)
-    coef = min(coef, 1.0)
+    coef = min(float(max_norm) / (float(total_norm) + 1e-6), 1.0)
     with no_grad():
         for g in grads:
             g._data *= g._data.dtype.type(coef)
             g._bump()
-    return total
 
 
 clip_grad_norm = clip_grad_norm_
