@@ -94,6 +94,10 @@ GRADGRAD = {
     "unfold",
     "fold",
     "pad-constant",
+    "pad-reflect",
+    "pad-replicate",
+    "pad-circular",
+    "pad-reflect-3d",
 }
 
 
@@ -143,6 +147,11 @@ def test_double_backward_matches_torch(name, call, shapes):
 
 
 GRAD_FN_ROWS = [
+    "pad-reflect",
+    "pad-replicate",
+    "pad-circular",
+    "pad-reflect-1d",
+    "pad-reflect-3d",
     "conv2d",
     "conv_transpose2d",
     "max_pool2d",

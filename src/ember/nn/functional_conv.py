@@ -518,7 +518,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
             "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
         )
-    out = input
+    dims_pos = []
     for i, (lo, hi) in enumerate(pairs):
         dim = input.ndim - 1 - i
         n = input.shape[dim]
@@ -538,8 +538,12 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             pos = np.clip(pos, 0, n - 1)
         else:
             pos = pos % n
-        out = out.index_select(dim, _index_tensor(pos, input))
-    return out
+        dims_pos.append((dim, tuple(int(p) for p in pos)))
+    if mode == "circular":
+        name = "CopySlices"  # torch: circular padding is slice copies
+    else:
+        name = f"{'Reflection' if mode == 'reflect' else 'Replication'}Pad{npairs}DBackward0"
+    return _conv_ops.gather_pad_op(name).apply(input, dims_pos=tuple(dims_pos))
 
 
 # --------------------------------------------------------------------------------------------- interpolation

@@ -312,3 +312,79 @@ class ConstantPadNd(Op):
     @staticmethod
     def backward(ctx, grad):  # the adjoint of padding is cropping by the same amounts
         return ConstantPadNd.apply(grad, pairs=tuple((-lo, -hi) for lo, hi in ctx.pairs), value=0)
+
+
+def _runs(pos):
+    """Split a gather index into runs of consecutive positions: (start in pos, end in pos, first position)."""
+    out, j0 = [], 0
+    for j in range(1, len(pos) + 1):
+        if j == len(pos) or pos[j] != pos[j - 1] + 1:
+            out.append((j0, j, int(pos[j0])))
+            j0 = j
+    return out
+
+
+class _GatherPad(Op):
+    """Reflect, replicate or circular padding: a gather along each padded dim (``dims_pos``: (dim, positions))."""
+
+    grad_fn = "ReflectionPad2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, dims_pos):
+        xp = array_module(x)
+        ctx.dims_pos = dims_pos
+        ctx.sizes = tuple(x.shape[d] for d, _ in dims_pos)
+        for d, pos in dims_pos:
+            x = xp.take(x, xp.asarray(pos), axis=d)
+        return x
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        return _scatter_cls(cls).apply(grad, dims_pos=ctx.dims_pos, sizes=ctx.sizes)
+
+
+class _ScatterPad(Op):
+    """The transpose of _GatherPad: sum each padded position's gradient into the element it copies."""
+
+    grad_fn = "ReflectionPad2DBackwardBackward0"
+    _gather = None
+
+    @staticmethod
+    def forward(ctx, grad, *, dims_pos, sizes):
+        xp = array_module(grad)
+        ctx.dims_pos = dims_pos
+        g = grad
+        for (d, pos), n in reversed(list(zip(dims_pos, sizes, strict=True))):
+            shape = list(g.shape)
+            shape[d] = n
+            out = xp.zeros(shape, dtype=g.dtype)
+            lead = (slice(None),) * d
+            for j0, j1, p0 in _runs(pos):  # a few runs: the interior and each border element
+                out[(*lead, slice(p0, p0 + j1 - j0))] += g[(*lead, slice(j0, j1))]
+            g = out
+        return g
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        return cls._gather.apply(grad, dims_pos=ctx.dims_pos)
+
+
+_PAD_CLASSES: dict = {}
+
+
+def gather_pad_op(name: str):
+    """The gather-padding op whose node torch names ``name`` (e.g. ReplicationPad2DBackward0)."""
+    cls = _PAD_CLASSES.get(name)
+    if cls is None:
+        cls = type(name.removesuffix("Backward0"), (_GatherPad,), {"grad_fn": name})
+        back = type(
+            cls.__name__ + "Backward", (_ScatterPad,), {"grad_fn": name.replace("Backward0", "BackwardBackward0")}
+        )
+        back._gather = cls
+        cls._scatter = back
+        _PAD_CLASSES[name] = cls
+    return cls
+
+
+def _scatter_cls(cls):
+    return cls._scatter
