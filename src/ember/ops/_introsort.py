@@ -259,3 +259,22 @@ def quick_select(vals: list, k: int) -> int:
             lo = i
         if j >= k:
             hi = j - 1
+
+
+def _lt_plain(a, b) -> bool:
+    return a < b  # torch's mode sorts with plain <, under which nan is equivalent to everything
+
+
+def mode_index(vals: list) -> int:
+    """The index torch.mode reports: std::sort by value, then the last element of the first longest run."""
+    s = _Seq(vals, _lt_plain)
+    n = len(s.v)
+    s.sort(0, n)
+    best_i, best, run = 0, 0, 0
+    for i in range(n):
+        run += 1
+        if i == n - 1 or s.v[i] != s.v[i + 1]:
+            if run > best:
+                best_i, best = i, run
+            run = 0
+    return s.ix[best_i]

@@ -691,7 +691,7 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
 
 
 def mode(input, dim=-1, keepdim=False, *, out=None):
-    """The most frequent value along ``dim`` (the smallest on a tie) and the index of its last occurrence."""
+    """The most frequent value along ``dim`` (the smallest on a tie) and the index torch reports for it."""
     from .sort import ModeBackward0, picked
 
     x = input._data
@@ -702,13 +702,20 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     n = x.shape[d]
     if n == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
-    rows = xp.moveaxis(x, d, -1).reshape(-1, n)
+    from ._introsort import mode_index
+
+    rows = np.asarray(xp.moveaxis(x, d, -1).reshape(-1, n))
     pos = np.empty(rows.shape[0], dtype=np.int64)
+    nan_rows = np.isnan(rows).any(axis=1) if rows.dtype.kind in "fc" else np.zeros(rows.shape[0], bool)
     for r in range(rows.shape[0]):  # mode is rare: one np.unique per slice keeps it simple
         row = rows[r]
         vals, inv, counts = np.unique(row, return_inverse=True, return_counts=True)
         best = int(np.argmax(counts))  # first max count = the smallest value among the most frequent
-        pos[r] = n - 1 - int(np.argmax((inv == best)[::-1]))
+        if (n > 16 and counts[best] > 1) or nan_rows[r]:
+            # torch: the index is the last of the run in std::sort's order, which is its own past 16 elements
+            pos[r] = mode_index(row.astype(np.float64).tolist())
+        else:
+            pos[r] = n - 1 - int(np.argmax((inv == best)[::-1]))
     idx = xp.moveaxis(xp.asarray(pos).reshape(x.shape[:d] + x.shape[d + 1:] + (1,)), -1, d)
     return _maybe_out(picked(ModeBackward0, input, idx, d, not keepdim, "mode"), out)
 
