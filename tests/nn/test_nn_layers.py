@@ -153,8 +153,9 @@ def test_embedding_bag_matches_torch(mode):
 @pytest.mark.parametrize("cls, p, shape", [
     ("Dropout", 0.5, (4, 5)), ("Dropout", 0.2, (3, 7, 2)), ("Dropout", 1.0, (2, 3)), ("Dropout", 0.0, (2, 3)),
     ("Dropout1d", 0.5, (4, 3, 5)), ("Dropout2d", 0.4, (2, 6, 3, 3)), ("Dropout3d", 0.5, (2, 4, 2, 2, 2)),
-    ("AlphaDropout", 0.3, (5, 6)),
+    ("AlphaDropout", 0.3, (5, 6)), ("FeatureAlphaDropout", 0.3, (2, 4, 3, 3)), ("Dropout2d", 0.5, (3, 4, 4)),
 ])
+@pytest.mark.filterwarnings("ignore:dropout2d. Received a 3D input")
 def test_seeded_dropout_masks_equal_torch(cls, p, shape):
     t, e = getattr(tnn, cls)(p), getattr(enn, cls)(p)
     assert repr(e) == repr(t)

@@ -309,7 +309,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     return _dropout(input, p, training, inplace)
 
 
-def _feature_shape(input, name, ndim_batched):
+def _feature_shape(input, ndim_batched):
+    """The shape of a channel-wise mask: (N, C, 1, ...), or (C, 1, ...) for an unbatched input."""
     shape = tuple(input._data.shape)
     if input.ndim == ndim_batched - 1:  # unbatched: (C, ...)
         return (shape[0],) + (1,) * (len(shape) - 1)
@@ -321,15 +322,28 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
         raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that "
                            "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
                            "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
-    return _dropout(input, p, training, inplace, _feature_shape(input, "dropout1d", 3))
+    return _dropout(input, p, training, inplace, _feature_shape(input, 3))
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    return _dropout(input, p, training, inplace, _feature_shape(input, "dropout2d", 4))
+    """Zero whole channels (dim 1) with probability ``p``; a 3-d input is taken as (N, C, L), as torch does."""
+    if input.ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result "
+                      "in an error in a future release. To retain the behavior and silence this warning, please use "
+                      "dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 "
+                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D "
+                      "inputs).", stacklevel=2)
+    if input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
+                      "is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior "
+                      "will change in a future release to interpret the input as one without a batch dimension, i.e. "
+                      "shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using "
+                      "dropout1d instead.", stacklevel=2)
+    return _dropout(input, p, training, inplace, _feature_shape(input, input.ndim))
 
 
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    return _dropout(input, p, training, inplace, _feature_shape(input, "dropout3d", 5))
+    return _dropout(input, p, training, inplace, _feature_shape(input, 5))
 
 
 def _alpha_dropout(input, p, training, inplace_, feature):
@@ -338,9 +352,7 @@ def _alpha_dropout(input, p, training, inplace_, feature):
         return input
     if p == 1:
         return input * 0.0
-    shape = _feature_shape(input, "", input.ndim) if feature else tuple(input._data.shape)
-    if feature:
-        shape = tuple(input._data.shape[:2]) + (1,) * (input.ndim - 2)
+    shape = tuple(input._data.shape[:2]) + (1,) * (input.ndim - 2) if feature else tuple(input._data.shape)
     keep = _noise(input, shape, p)
     alpha = 1.7580993408473766
     a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
