@@ -98,6 +98,8 @@ GRADGRAD = {
     "pad-replicate",
     "pad-circular",
     "pad-reflect-3d",
+    "interpolate-nearest-size",
+    "interpolate-nearest-x2",
 }
 
 
@@ -147,6 +149,10 @@ def test_double_backward_matches_torch(name, call, shapes):
 
 
 GRAD_FN_ROWS = [
+    "interpolate-nearest-x2",
+    "interpolate-nearest-size",
+    "interpolate-nearest-exact",
+    "interpolate-nearest-1d",
     "pad-reflect",
     "pad-replicate",
     "pad-circular",

@@ -594,6 +594,7 @@ def interpolate(
             else adaptive_avg_pool3d(input, out_size)
         )
     y = input
+    nearest = []
     for i in range(nd):
         dim = 2 + i
         n, o, sc = input.shape[dim], out_size[i], scales[i]
@@ -603,7 +604,7 @@ def interpolate(
             scale = np.float32(1.0 / sc) if sc else np.float32(n / o)
             off = np.float32(0.5) if mode == "nearest-exact" else np.float32(0)
             src = np.minimum(np.floor((dst + off) * scale).astype(np.int64), n - 1)
-            y = y.index_select(dim, _index_tensor(src, input))
+            nearest.append((dim, tuple(int(v) for v in src)))
         elif mode in ("linear", "bilinear", "trilinear", "bicubic"):
             if mode == "bicubic":
                 raise NotImplementedError("interpolate: mode='bicubic' is not implemented in ember")
@@ -631,6 +632,9 @@ def interpolate(
                 f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
                 f"nearest-exact (got {mode})"
             )
+    if nearest:  # one gather over every dim, named as torch names the node
+        name = f"UpsampleNearest{'Exact' if mode == 'nearest-exact' else ''}{nd}DBackward0"
+        y = _conv_ops.gather_pad_op(name).apply(y, dims_pos=tuple(nearest))
     return y
 
 

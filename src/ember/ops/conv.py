@@ -325,7 +325,8 @@ def _runs(pos):
 
 
 class _GatherPad(Op):
-    """Reflect, replicate or circular padding: a gather along each padded dim (``dims_pos``: (dim, positions))."""
+    """Reflect, replicate or circular padding, or nearest upsampling: a gather along each dim (``dims_pos``: (dim,
+    positions))."""
 
     grad_fn = "ReflectionPad2DBackward0"
 
@@ -359,8 +360,13 @@ class _ScatterPad(Op):
             shape[d] = n
             out = xp.zeros(shape, dtype=g.dtype)
             lead = (slice(None),) * d
-            for j0, j1, p0 in _runs(pos):  # a few runs: the interior and each border element
-                out[(*lead, slice(p0, p0 + j1 - j0))] += g[(*lead, slice(j0, j1))]
+            p = xp.asarray(pos)
+            if len(pos) > 1 and bool((p[1:] >= p[:-1]).all()):  # monotone (nearest upsampling): sum equal runs
+                first = xp.flatnonzero(xp.concatenate([xp.ones(1, dtype=bool), p[1:] != p[:-1]]))
+                out[(*lead, p[first])] = xp.add.reduceat(g, first, axis=d)
+            else:
+                for j0, j1, p0 in _runs(pos):  # a few runs: the interior and each border element
+                    out[(*lead, slice(p0, p0 + j1 - j0))] += g[(*lead, slice(j0, j1))]
             g = out
         return g
 
