@@ -22,6 +22,8 @@ def dims_samples(dtype, shape=(2, 3, 4), dims=(None, 0, -1, (0, 2), (1,)), keep=
     for d in dims:
         if d is None:
             yield Sample(make(shape, dtype), note="all")
+            yield Sample(make(shape, dtype), None, True, note="all keepdim")
+            yield Sample(make(shape, dtype), (), note="empty dims")
         else:
             yield Sample(make(shape, dtype), d, note=f"dim {d}")
             if keep:

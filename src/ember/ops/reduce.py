@@ -58,11 +58,12 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
     if keepdims is not None:
         keepdim = keepdims
     dt = _sum_dtype(input, dtype)
-    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
-        r = SumAll.apply(input, dims=tuple(range(input.ndim)), keepdim=keepdim if dim is not None else False,
-                         dtype=dt.np)
-    else:
-        r = Sum.apply(input, dims=wrap_dims(dim, input.ndim), keepdim=keepdim, dtype=dt.np)
+    if dim is None and not keepdim:
+        r = SumAll.apply(input, dims=tuple(range(input.ndim)), keepdim=False, dtype=dt.np)
+    else:  # torch: an empty dim list, like None, reduces everything (but records SumBackward1)
+        all_dims = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
+        dims = tuple(range(input.ndim)) if all_dims else wrap_dims(dim, input.ndim)
+        r = Sum.apply(input, dims=dims, keepdim=keepdim, dtype=dt.np)
     return _maybe_out(r, out)
 
 
@@ -100,11 +101,12 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
             "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
             f"Got: {D.dtype_name_cap(dt)}"
         )
-    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
-        r = MeanAll.apply(input, dims=tuple(range(input.ndim)), keepdim=False if dim is None else keepdim,
-                          dtype=dt.np)
+    if dim is None and not keepdim:
+        r = MeanAll.apply(input, dims=tuple(range(input.ndim)), keepdim=False, dtype=dt.np)
     else:
-        r = Mean.apply(input, dims=wrap_dims(dim, input.ndim), keepdim=keepdim, dtype=dt.np)
+        all_dims = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
+        dims = tuple(range(input.ndim)) if all_dims else wrap_dims(dim, input.ndim)
+        r = Mean.apply(input, dims=dims, keepdim=keepdim, dtype=dt.np)
     if r.dtype is not dt:
         r = r.to(dt)
     return _maybe_out(r, out)
@@ -553,7 +555,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum treating nan as zero."""
     dt = _sum_dtype(input, dtype)
     dims = tuple(range(input.ndim)) if dim is None or dim == () or dim == [] else wrap_dims(dim, input.ndim)
-    return _maybe_out(Nansum.apply(input, dims=dims, keepdim=keepdim if dim is not None else False, dtype=dt.np), out)
+    return _maybe_out(Nansum.apply(input, dims=dims, keepdim=keepdim, dtype=dt.np), out)
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
