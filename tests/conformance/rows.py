@@ -181,7 +181,7 @@ ARITH = [
     ),
     Row(
         "scalar mix",
-        lambda d: [Sample(make((3,), d), s, note=f"scalar {s!r}") for s in (1j, 2.5, 1e6, -3)],
+        lambda d: [Sample(np.array([0.001, -0.5, 2.0], dtype=d), s, note=f"scalar {s!r}") for s in (1j, 2.5, 1e6, -3)],
         dtypes=("bool", "int32", "float16", "float64"),
         call=op(operator.mul),
         xfail={
@@ -622,6 +622,13 @@ SHAPE = [
         grad=True,
         errors=[Error(Sample(make((2, 3, 4))), RuntimeError, note="3-d")],
     ),
+    Row(
+        "view dtype",
+        lambda d: [Sample(make((2, 4), "float32"), DT(d), note=f"float32 as {d}")],
+        dtypes=("int32", "int16", "float64", "uint8", "bool"),
+        call=lambda lib, x, dt: x.view(dt),
+    ),
+    Row("adjoint", lambda d: [Sample(make((2, 3), d))], dtypes=("float32", "complex64"), call=method("adjoint")),
     Row("t 1-d", lambda d: [Sample(make((3,), d))], dtypes=("float32",), call=method("t")),
     Row(
         "permute",
@@ -1745,6 +1752,107 @@ BAD = [
                 call=lambda lib, a: lib.from_numpy(a),
                 note="negative strides",
             ),
+            Error(
+                Sample(make((2, 3)), (3, 2)),
+                RuntimeError,
+                call=lambda lib, x, s: x.unflatten(1, s),
+                note="unflatten sizes",
+            ),
+            Error(Sample(make((2, 3)), 0, 3, 0), IndexError, call=lambda lib, x, *a: x.narrow(*a), note="narrow start"),
+            Error(
+                Sample(make((2, 3)), 0, 0, -1), RuntimeError, call=lambda lib, x, *a: x.narrow(*a), note="narrow length"
+            ),
+            Error(
+                Sample(make((2, 3)), 0),
+                RuntimeError,
+                call=lambda lib, x, n: x.tensor_split(n, 1),
+                note="tensor_split zero",
+            ),
+            Error(
+                Sample(make((2, 3)), (0, 0), (1, 0)),
+                RuntimeError,
+                call=lambda lib, x, a, b: x.movedim(a, b),
+                note="movedim repeated",
+            ),
+            Error(
+                Sample(make((2, 3)), _I([1, 0], dtype=np.int8)),
+                IndexError,
+                call=lambda lib, x, i: x[i],
+                note="int8 index",
+            ),
+            Error(
+                Sample(make((2, 3)), _I([[-1, 0, 0]])),
+                RuntimeError,
+                call=lambda lib, x, i: x.gather(0, i),
+                note="gather negative",
+            ),
+            Error(
+                Sample(make((2, 3)), _I([[3], [2]])),
+                RuntimeError,
+                call=lambda lib, x, i: x.scatter(1, i, 1.0),
+                note="scatter oob",
+            ),
+            Error(
+                Sample(make((2, 3)), _I([[0, 0, 0]]), make((1, 2))),
+                RuntimeError,
+                call=lambda lib, x, i, s: x.scatter_add(0, i, s),
+                note="scatter_add src",
+            ),
+            Error(
+                Sample(make((2, 3)), _I([[0, 1, 0, 0]])),
+                RuntimeError,
+                call=lambda lib, x, i: x.scatter(0, i, 1.0),
+                note="scatter index size",
+            ),
+            Error(
+                Sample(make((2, 3)), _I([0.0])),
+                RuntimeError,
+                call=lambda lib, x, i: x.index_select(0, i),
+                note="index_select float",
+            ),
+            Error(
+                Sample(make((2, 3)), _I([0]), make((1, 2))),
+                RuntimeError,
+                call=lambda lib, x, i, s: x.index_add(0, i, s),
+                note="index_add shape",
+            ),
+            Error(
+                Sample(make((2, 3)), _I([5]), make((1, 3))),
+                RuntimeError,
+                call=lambda lib, x, i, s: x.index_add(0, i, s),
+                note="index_add oob",
+            ),
+            Error(
+                Sample(make((2, 3)), _I([0]), make((1, 3), "float64")),
+                RuntimeError,
+                call=lambda lib, x, i, s: x.index_add(0, i, s),
+                note="index_add dtype",
+            ),
+            Error(
+                Sample(make((2, 3)), make((2,), "bool")),
+                RuntimeError,
+                call=lambda lib, x, m: x.masked_fill(m, 1),
+                note="masked_fill broadcast",
+            ),
+            Error(
+                Sample(make((2, 3)), make((2,), "bool")),
+                RuntimeError,
+                call=lambda lib, x, m: x.masked_select(m),
+                note="masked_select broadcast",
+            ),
+            Error(
+                Sample(make((2, 3)), make((3,), "int64")),
+                RuntimeError,
+                call=lambda lib, x, m: x.masked_select(m),
+                note="masked_select int mask",
+            ),
+            Error(
+                Sample(make((2, 3)), _I([0], dtype=np.int32)),
+                RuntimeError,
+                call=lambda lib, x, i: x.take(i),
+                note="take int32",
+            ),
+            Error(Sample(make((2, 3)).T), RuntimeError, call=lambda lib, x: x.view(lib.int16), note="view dtype"),
             Error(
                 Sample(Raw(np.zeros(3, dtype=">f4"))),
                 ValueError,

@@ -36,7 +36,7 @@ def _convert_index(index, x):
                 continue
             if a.dtype == np.uint8:
                 a = a.astype(bool)
-            elif a.dtype.kind not in "iub":
+            elif a.dtype.kind not in "iub" or a.dtype in (np.int8, np.int16):
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             out.append(a)
             basic = False
@@ -350,8 +350,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     d = wrap_dim(dim, input.ndim)
     _check_gather(input, d, index, "gather")
     x, ix = input._data, index._data
-    if ix.size and (ix.max() >= x.shape[d] or ix.min() < -x.shape[d]):
-        raise RuntimeError(f"index {int(ix.max())} is out of bounds for dimension {d} with size {x.shape[d]}")
+    _check_index_bounds(ix, x.shape[d] if x.ndim else 1, d)
     # take_along_axis needs index of the same rank and broadcastable sizes; torch allows smaller index sizes
     if ix.shape != x.shape:
         sl = tuple(slice(0, s) if i != d else slice(None) for i, s in enumerate(ix.shape))
@@ -430,8 +429,10 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     d = wrap_dim(dim, input.ndim)
     if isinstance(src, Tensor):
         if src.dtype is not input.dtype:
-            raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype")
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+        _check_scatter(input, d, index, src, "scatter")
         return Scatter.apply(input, index, src, dim=d, reduce=reduce)
+    _check_scatter(input, d, index, src, "scatter")
     return ScatterValue.apply(input, index, src, dim=d, reduce=reduce)
 
 
@@ -440,7 +441,30 @@ class ScatterValue(Scatter):
 
 
 def scatter_add(input, dim, index, src):
-    return ScatterAdd.apply(input, index, src, dim=wrap_dim(dim, input.ndim))
+    d = wrap_dim(dim, input.ndim)
+    _check_scatter(input, d, index, src, "scatter_add")
+    return ScatterAdd.apply(input, index, src, dim=d)
+
+
+def _check_index_bounds(ix, size, d):
+    # torch: gather/scatter/index_add take no negative indices
+    if ix.size and (ix.max() >= size or ix.min() < 0):
+        bad = int(ix.max()) if ix.max() >= size else int(ix.min())
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+
+
+def _check_scatter(input, d, index, src, name):
+    _check_gather(input, d, index, name)
+    ish, xsh = index._data.shape, input._data.shape
+    src_t = isinstance(src, Tensor)
+    if len(ish) == len(xsh) and (any(ish[k] > xsh[k] for k in range(len(ish)) if k != d) or (
+            src_t and len(src._data.shape) == len(ish) and any(a > b for a, b in zip(ish, src._data.shape)))):
+        msg = (f"Expected index [{', '.join(map(str, ish))}] to be no larger than self "
+               f"[{', '.join(map(str, xsh))}] apart from dimension {d}")
+        if src_t:
+            msg += f" and to be no larger size than src [{', '.join(map(str, src._data.shape))}]"
+        raise RuntimeError(msg)
+    _check_index_bounds(index._data, xsh[d] if xsh else 1, d)
 
 
 class IndexSelect(Op):
@@ -462,6 +486,8 @@ def index_select(input, dim, index, *, out=None):
     d = wrap_dim(dim, input.ndim)
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dtype is not D.int64 and index.dtype is not D.int32:
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     ix = index._data.reshape(-1)
     size = input._data.shape[d] if input.ndim else 1
     if input.ndim == 0 and ix.size != 1:
@@ -491,7 +517,20 @@ class IndexAdd(Op):
 
 
 def index_add(input, dim, index, source, *, alpha=1):
-    return IndexAdd.apply(input, index, source, dim=wrap_dim(dim, input.ndim), alpha=alpha)
+    """Add ``alpha * source`` into a copy of ``input`` at ``index`` along ``dim`` (repeated indices accumulate)."""
+    d = wrap_dim(dim, input.ndim)
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_add_(): self ({D.dtype_name_cap(input.dtype)}) and source "
+                           f"({D.dtype_name_cap(source.dtype)}) must have the same scalar type")
+    xs, ss = input._data.shape, source._data.shape
+    if len(xs) != len(ss) or any(a != b for k, (a, b) in enumerate(zip(xs, ss)) if k != d) or \
+            (ss and ss[d] != index._data.size):
+        raise RuntimeError(
+            "source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = "
+            f"[{', '.join(map(str, xs))}] source.shape = [{', '.join(map(str, ss))}]"
+        )
+    _check_index_bounds(index._data, xs[d] if xs else 1, d)
+    return IndexAdd.apply(input, index, source, dim=d, alpha=alpha)
 
 
 class MaskedFill(Op):
@@ -529,8 +568,8 @@ def masked_fill(input, mask, value):
             "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
             f"{value.ndim} dimension(s)."
         )
-    if isinstance(value, float) and input.dtype._cat < 2 and not value.is_integer():
-        pass
+    if mask._data.shape != input._data.shape:
+        _broadcast(mask._data.shape, input._data.shape)  # torch names the mask "tensor a"
     return (MaskedFillTensor if isinstance(value, Tensor) else MaskedFill).apply(input, mask, value)
 
 
@@ -547,7 +586,10 @@ class Take(Index):
 
 
 def masked_select(input, mask):
-    shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
+    """The elements of ``input`` where the bool ``mask`` (broadcast) is True, as a 1-d tensor."""
+    if mask.dtype is not D.bool:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = _broadcast(mask._data.shape, input._data.shape)
     return MaskedSelect.apply(input.expand(shape), index=(np.broadcast_to(mask._data, shape),))
 
 
@@ -566,8 +608,19 @@ def argwhere(input):
     return nonzero(input)
 
 
+def _broadcast(a, b):
+    try:
+        return np.broadcast_shapes(a, b)
+    except ValueError:
+        from .._errors import broadcast_mismatch
+
+        raise broadcast_mismatch(a, b) from None
+
+
 def take(input, index):
     """Index ``input`` as if it were 1-d; the result has the shape of ``index``."""
+    if index.dtype is not D.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {D.dtype_name_cap(index.dtype)}")
     flat = input.reshape(-1)
     n, ix = flat._data.shape[0], index._data
     if ix.size and (ix.max() >= n or ix.min() < -n):

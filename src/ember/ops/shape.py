@@ -83,6 +83,23 @@ class ReshapeCopy(Reshape):
     grad_fn = "UnsafeViewBackward0"
 
 
+def view_dtype(self, dtype):
+    """Reinterpret the bytes as ``dtype`` (the last dimension scales by the ratio of element sizes)."""
+    from .. import _dtype as D
+
+    x = self._data
+    if dtype.itemsize != self.dtype.itemsize and x.ndim and x.strides[-1] != x.itemsize and x.shape[-1] != 1:
+        raise RuntimeError(
+            f"self.stride(-1) must be 1 to view {D.dtype_name_cap(self.dtype)} as {D.dtype_name_cap(dtype)} "
+            f"(different element sizes), but got {x.strides[-1] // x.itemsize}"
+        )
+    from ..autograd.function import _share_storage
+
+    t = Tensor._from(x.view(D.np_dtype(dtype)), dtype)
+    _share_storage(t, self)
+    return t
+
+
 def view(self, *shape):
     """Return a view with ``shape`` (one -1 inferred); errors when the memory layout does not allow it."""
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and hasattr(shape[0], "np"):
@@ -303,9 +320,18 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def unflatten(input, dim, sizes):
+    """Split dimension ``dim`` into ``sizes`` (one may be -1)."""
     d = wrap_dim(dim, input.ndim)
     shape = input._data.shape
     sizes = tuple(sizes)
+    if sizes.count(-1) > 1:
+        raise RuntimeError("unflatten got an unexpected error:\nonly one dimension can be inferred")
+    n = 1
+    for s in sizes:
+        n *= s
+    if (-1 not in sizes and n != shape[d]) or (-1 in sizes and (n == 0 or shape[d] % -n)):
+        raise RuntimeError(f"unflatten: Provided sizes [{', '.join(map(str, sizes))}] don't multiply up to the size "
+                           f"of dim {dim} ({shape[d]}) in the input tensor")
     if -1 in sizes:
         known = 1
         for s in sizes:
@@ -366,6 +392,10 @@ def narrow(input, dim, start, length):
     d = wrap_dim(dim, input.ndim)
     size = input._data.shape[d]
     start = int(start)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     if start < 0:
         start += size
     if start < 0 or start + length > size or length < 0:
@@ -442,6 +472,8 @@ def tensor_split(input, indices_or_sections, dim=0):
     size = input._data.shape[d]
     if isinstance(indices_or_sections, int):
         n = indices_or_sections
+        if n <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
         q, r = divmod(size, n)
         sizes = [q + 1] * r + [q] * (n - r)
         bounds, s = [], 0
@@ -690,8 +722,14 @@ def movedim(input, source, destination):
     n = input.ndim
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain the same "
+                           f"number of dims as destination ({dst} dims)")
     src = [wrap_dim(s, n) for s in src]
     dst = [wrap_dim(s, n) for s in dst]
+    for name, ds in (("source", src), ("destination", dst)):
+        if len(set(ds)) != len(ds):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
     order = [i for i in range(n) if i not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
@@ -735,7 +773,8 @@ def _T(self):
 
 
 _METHODS = {
-    "view": view, "reshape": reshape, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
+    "view": view, "view_dtype": view_dtype, "reshape": reshape, "transpose": transpose, "swapaxes": transpose,
+    "swapdims": transpose, "adjoint": lambda self: self.mH,
     "t": t, "permute": permute, "expand": expand, "expand_as": expand_as, "broadcast_to": broadcast_to,
     "squeeze": squeeze, "unsqueeze": unsqueeze, "flatten": flatten, "unflatten": unflatten, "narrow": narrow,
     "select": select, "unbind": unbind, "split": split, "chunk": chunk, "tensor_split": tensor_split,
