@@ -138,3 +138,27 @@ def test_gradcheck_finite_differences(row, dtype, sample):
 @pytest.mark.parametrize("row, err", error_cases(ROWS))
 def test_errors_match_torch(row, err):
     errors(torch, row, err)
+
+
+@pytest.mark.parametrize("expr", [
+    "lib.hypot(a, f)", "lib.logaddexp(a, f)", "lib.copysign(a, f)", "lib.clamp(a, np.float32(0.5))",
+    "lib.clamp(a, max=np.int64(2))", "lib.maximum(a, f)", "lib.fmin(f, a)", "lib.xlogy(a, f)",
+])
+def test_mixed_dtype_promotion_matches_torch(expr):
+    from harness_ops import assert_like_torch
+
+    import ember
+
+    res = []
+    for lib in (ember, torch):
+        a, f = lib.tensor([1, -2, 3]), lib.tensor([0.5, -1.0, 2.0], dtype=lib.float16)
+        res.append(eval(expr, {"lib": lib, "a": a, "f": f, "np": np}))
+    assert_like_torch(res[0], res[1])
+
+
+def test_hypot_needs_a_tensor_other():
+    import ember
+
+    for lib in (ember, torch):
+        with pytest.raises(TypeError, match="must be Tensor, not int"):
+            lib.hypot(lib.ones(2), 2)

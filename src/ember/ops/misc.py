@@ -849,7 +849,11 @@ def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
 
 
 def copysign(input, other) -> Tensor:
-    a = input if input.dtype._cat >= 2 else input.to(D.get_default_dtype())
+    """|input| with the sign of ``other`` (floats: integer results become the promoted float type)."""
+    from ._binary import result_dtype
+
+    dt = result_dtype(input, other)
+    a = input.to(dt if dt._cat >= 2 else D.get_default_dtype())
     o = other._data if isinstance(other, Tensor) else other
     sign = Tensor._from(np.where(np.signbit(np.asarray(o)), -1.0, 1.0).astype(a.dtype.np))
     return a.abs() * sign

@@ -135,6 +135,10 @@ class ClampMax(Clamp):
 
 def clamp(input, min=None, max=None, *, out=None):
     """Limit values to [min, max]; either bound may be None, a number or a tensor."""
+    if isinstance(min, (np.floating, np.integer)):  # NumPy scalars count as Python numbers
+        min = min.item()
+    if isinstance(max, (np.floating, np.integer)):
+        max = max.item()
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -394,10 +398,19 @@ class Hypot(Binary):
         return (grad * a / y if n[0] else None), (grad * b / y if n[1] else None)
 
 
+def _promoted(input, other):
+    from ._binary import result_dtype
+
+    return result_dtype(input, other)
+
+
 def hypot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """sqrt(input**2 + other**2) without overflow."""
-    if input.dtype._cat < 2:
-        raise _not_implemented("hypot_cpu", input)
+    if not isinstance(other, Tensor):
+        raise TypeError(f"hypot(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    dt = _promoted(input, other)
+    if dt._cat < 2:
+        raise _not_implemented("hypot_cpu", input if input.dtype is dt else other)
     return _maybe_out(Hypot.apply(input, other), out)
 
 
@@ -446,8 +459,11 @@ class Logaddexp(Binary):
 
 def logaddexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """log(exp(input) + exp(other)) without overflow."""
-    if input.dtype._cat < 2:
-        raise _not_implemented("logaddexp_cpu", input)
+    if not isinstance(other, Tensor):
+        raise TypeError(f"logaddexp(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    dt = _promoted(input, other)
+    if dt._cat < 2:
+        raise _not_implemented("logaddexp_cpu", input if input.dtype is dt else other)
     return _maybe_out(Logaddexp.apply(input, other), out)
 
 
