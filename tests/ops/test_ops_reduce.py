@@ -170,7 +170,8 @@ ROWS = [
     Row("norm", lambda d: [Sample(make((3, 4), d)), Sample(make((3, 4), d), 1), Sample(make((3, 4), d), "fro"),
                            Sample(make((3, 4), d), float("inf")), Sample(make((3, 4), d), 3, 1, True),
                            Sample(make((3, 4), d), p=0, note="p0 zeros"), Sample(make((3, 4), d), "nuc"),
-                           Sample(make((3, 4), d), dim=1), Sample(make((2, 3, 4), d), "fro", (1, 2))],
+                           Sample(make((3, 4), d), dim=1), Sample(make((2, 3, 4), d), "fro", (1, 2)),
+                           Sample(make((2, 3, 4), d), "nuc", note="nuc 3-d")],
         dtypes=("float32", "float64"), grad=True, gradgrad=True),
 ]
 

@@ -850,6 +850,9 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
             dims = dim if dim is not None else None
             return linalg.vector_norm(input, 2, dims, keepdim, dtype=dtype)
         if p == "nuc":
+            if dim is None and input.ndim != 2:
+                raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
+                                   + " ".join(str(i) for i in range(input.ndim)))
             return linalg.matrix_norm(input, "nuc", dim if dim is not None else (-2, -1), keepdim, dtype=dtype)
         raise RuntimeError(f"norm(): unknown p {p}")
     if p is None:
