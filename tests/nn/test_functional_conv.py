@@ -100,6 +100,8 @@ GRADGRAD = {
     "pad-reflect-3d",
     "interpolate-nearest-size",
     "interpolate-nearest-x2",
+    "interpolate-bilinear",
+    "interpolate-linear",
 }
 
 
@@ -149,6 +151,10 @@ def test_double_backward_matches_torch(name, call, shapes):
 
 
 GRAD_FN_ROWS = [
+    "interpolate-bilinear",
+    "interpolate-bilinear-align",
+    "interpolate-linear",
+    "interpolate-trilinear",
     "interpolate-nearest-x2",
     "interpolate-nearest-size",
     "interpolate-nearest-exact",

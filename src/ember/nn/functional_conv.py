@@ -594,7 +594,7 @@ def interpolate(
             else adaptive_avg_pool3d(input, out_size)
         )
     y = input
-    nearest = []
+    nearest, linear = [], []
     for i in range(nd):
         dim = 2 + i
         n, o, sc = input.shape[dim], out_size[i], scales[i]
@@ -611,27 +611,27 @@ def interpolate(
             expect = {"linear": 1, "bilinear": 2, "trilinear": 3}[mode]
             if expect != nd:
                 raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {expect + 2}D input")
+            acc = np.float64 if input.dtype.name == "float64" else np.float32  # torch: accscalar_t
+            d_acc = dst.astype(acc)
             if align_corners:
-                scale = np.float32((n - 1) / (o - 1)) if o > 1 else np.float32(0)
-                src = dst * scale
+                scale = acc((n - 1) / (o - 1)) if o > 1 else acc(0)
+                src = d_acc * scale
             else:
-                scale = np.float32(1.0 / sc) if sc else np.float32(n / o)
-                src = np.maximum((dst + np.float32(0.5)) * scale - np.float32(0.5), np.float32(0))
+                scale = acc(1.0 / sc) if sc else acc(n / o)
+                src = np.maximum((d_acc + acc(0.5)) * scale - acc(0.5), acc(0))
             i0 = np.minimum(np.floor(src).astype(np.int64), n - 1)
             i1 = np.minimum(i0 + 1, n - 1)
-            lam = (src - i0).astype(np.float32)
-            shape = [1] * input.ndim
-            shape[dim] = o
-            lam_t = Tensor._from(lam.reshape(shape).astype(input._data.dtype))
-            a = y.index_select(dim, _index_tensor(i0, input))
-            b = y.index_select(dim, _index_tensor(i1, input))
-            y = a * (1 - lam_t) + b * lam_t
+            lam = (src - i0).astype(acc)
+            linear.append((dim, tuple(int(v) for v in i0), tuple(int(v) for v in i1), lam))
         else:
             raise NotImplementedError(
                 f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) "
                 f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
                 f"nearest-exact (got {mode})"
             )
+    if linear:  # one op over every dim, named as torch names the node
+        name = {1: "UpsampleLinear1DBackward0", 2: "UpsampleBilinear2DBackward0", 3: "UpsampleTrilinear3DBackward0"}
+        y = _conv_ops.linear_interp_op(name[nd]).apply(y, dims=tuple(linear))
     if nearest:  # one gather over every dim, named as torch names the node
         name = f"UpsampleNearest{'Exact' if mode == 'nearest-exact' else ''}{nd}DBackward0"
         y = _conv_ops.gather_pad_op(name).apply(y, dims_pos=tuple(nearest))

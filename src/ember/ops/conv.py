@@ -394,3 +394,82 @@ def gather_pad_op(name: str):
 
 def _scatter_cls(cls):
     return cls._scatter
+
+
+def _scatter_sorted(xp, g, d, p, n):
+    """Sum slices of ``g`` along dim ``d`` into an array with ``n`` there, slice j going to position p[j] (p sorted)."""
+    shape = list(g.shape)
+    shape[d] = n
+    out = xp.zeros(shape, dtype=g.dtype)
+    first = xp.flatnonzero(xp.concatenate([xp.ones(1, dtype=bool), p[1:] != p[:-1]]))
+    out[(*(slice(None),) * d, p[first])] = xp.add.reduceat(g, first, axis=d)
+    return out
+
+
+def _lam_shape(lam, d, ndim):
+    shape = [1] * ndim
+    shape[d] = lam.shape[0]
+    return lam.reshape(shape)
+
+
+class _LinearInterp(Op):
+    """Linear interpolation along dims: y = x[i0] * (1 - lam) + x[i1] * lam per dim (``dims``: (dim, i0, i1, lam))."""
+
+    grad_fn = "UpsampleBilinear2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, dims):
+        xp = array_module(x)
+        ctx.dims = dims
+        ctx.sizes = tuple(x.shape[d] for d, *_ in dims)
+        for d, i0, i1, lam in dims:
+            w = _lam_shape(xp.asarray(lam, dtype=x.dtype), d, x.ndim)
+            a = xp.take(x, xp.asarray(i0), axis=d)
+            a *= 1 - w
+            a += xp.take(x, xp.asarray(i1), axis=d) * w
+            x = a
+        return x
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        return cls._transpose.apply(grad, dims=ctx.dims, sizes=ctx.sizes)
+
+
+class _LinearInterpT(Op):
+    """The transpose of _LinearInterp: each output's gradient split between its two sources by lam."""
+
+    grad_fn = "UpsampleBilinear2DBackwardBackward0"
+    _forward_cls = None
+
+    @staticmethod
+    def forward(ctx, grad, *, dims, sizes):
+        xp = array_module(grad)
+        ctx.dims = dims
+        g = grad
+        for (d, i0, i1, lam), n in reversed(list(zip(dims, sizes, strict=True))):
+            w = _lam_shape(xp.asarray(lam, dtype=g.dtype), d, g.ndim)
+            g = _scatter_sorted(xp, g * (1 - w), d, xp.asarray(i0), n) + _scatter_sorted(
+                xp, g * w, d, xp.asarray(i1), n
+            )
+        return g
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        return cls._forward_cls.apply(grad, dims=ctx.dims)
+
+
+_INTERP_CLASSES: dict = {}
+
+
+def linear_interp_op(name: str):
+    """The linear-interpolation op whose node torch names ``name`` (e.g. UpsampleBilinear2DBackward0)."""
+    cls = _INTERP_CLASSES.get(name)
+    if cls is None:
+        cls = type(name.removesuffix("Backward0"), (_LinearInterp,), {"grad_fn": name})
+        back = type(
+            cls.__name__ + "Backward", (_LinearInterpT,), {"grad_fn": name.replace("Backward0", "BackwardBackward0")}
+        )
+        back._forward_cls = cls
+        cls._transpose = back
+        _INTERP_CLASSES[name] = cls
+    return cls
