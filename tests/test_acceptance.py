@@ -29,7 +29,6 @@ FAST = ("s000_tensor_creation", "s001_dtypes_shapes", "s002_autograd", "s004_ch3
 # programs that cannot pass yet: name -> why (the issue that will turn it green)
 XFAIL = {
     "s004_ch13_detection": "ops: torch.flip(x, dims=[...]) keyword not accepted",
-    "s004_ch2_preliminaries": "ops: Tensor.cumsum(axis=...) without dim not accepted",
     "s004_ch6_conv_pool": "ops/creation.py: zeros(size=...) keyword not accepted",
     "s004_ch6_lenet": "ops/creation.py: zeros(size=...) keyword not accepted",
     "s004_ch7_modern_cnns": "ops/creation.py: zeros(size=...) keyword not accepted",
