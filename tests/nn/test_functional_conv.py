@@ -102,6 +102,8 @@ GRADGRAD = {
     "interpolate-nearest-x2",
     "interpolate-bilinear",
     "interpolate-linear",
+    "pixel_shuffle",
+    "pixel_unshuffle",
 }
 
 
@@ -151,6 +153,8 @@ def test_double_backward_matches_torch(name, call, shapes):
 
 
 GRAD_FN_ROWS = [
+    "pixel_shuffle",
+    "pixel_unshuffle",
     "interpolate-bilinear",
     "interpolate-bilinear-align",
     "interpolate-linear",
@@ -218,6 +222,9 @@ ERRORS = [
     ("max_pool2d-too-small", lambda F, t: F.max_pool2d(t.randn(1, 1, 2, 2), 3)),
     ("avg_pool2d-too-small", lambda F, t: F.avg_pool2d(t.randn(1, 1, 2, 2), 3)),
     ("avg_pool2d-pad", lambda F, t: F.avg_pool2d(t.randn(1, 1, 8, 8), 2, padding=2)),
+    ("pixel_unshuffle-width", lambda F, t: F.pixel_unshuffle(t.randn(2, 3, 4, 5), 2)),
+    ("pixel_unshuffle-rank", lambda F, t: F.pixel_unshuffle(t.randn(4, 5), 2)),
+    ("pixel_shuffle-channels", lambda F, t: F.pixel_shuffle(t.randn(2, 3, 4, 5), 2)),
     ("pad-odd-length", lambda F, t: F.pad(t.randn(1, 1, 8, 8), (1, 2, 3))),
     ("pad-reflect-too-big", lambda F, t: F.pad(t.randn(1, 1, 3, 3), (3, 3), mode="reflect")),
 ]

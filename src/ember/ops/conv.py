@@ -473,3 +473,43 @@ def linear_interp_op(name: str):
         cls._transpose = back
         _INTERP_CLASSES[name] = cls
     return cls
+
+
+def _shuffle(xp, x, r, up):
+    *lead, c, h, w = x.shape
+    n = len(lead)
+    if up:  # (*, C*r*r, H, W) -> (*, C, H*r, W*r)
+        y = x.reshape(*lead, c // (r * r), r, r, h, w).transpose(*range(n), n, n + 3, n + 1, n + 4, n + 2)
+        return xp.ascontiguousarray(y).reshape(*lead, c // (r * r), h * r, w * r)
+    y = x.reshape(*lead, c, h // r, r, w // r, r).transpose(*range(n), n, n + 2, n + 4, n + 1, n + 3)
+    return xp.ascontiguousarray(y).reshape(*lead, c * r * r, h // r, w // r)
+
+
+class PixelShuffle(Op):
+    """(*, C*r*r, H, W) -> (*, C, H*r, W*r): a copy (torch's pixel_shuffle)."""
+
+    grad_fn = "PixelShuffleBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, r):
+        ctx.r = r
+        return _shuffle(array_module(x), x, r, True)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return PixelUnshuffle.apply(grad, r=ctx.r)
+
+
+class PixelUnshuffle(Op):
+    """(*, C, H*r, W*r) -> (*, C*r*r, H, W): the inverse of PixelShuffle."""
+
+    grad_fn = "PixelUnshuffleBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, r):
+        ctx.r = r
+        return _shuffle(array_module(x), x, r, False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return PixelShuffle.apply(grad, r=ctx.r)
