@@ -101,6 +101,11 @@ def unique_samples(dtype):
         yield Sample(np.array([3.0, np.nan, 1.0, np.nan, 3.0], dtype), return_counts=True, note="nan distinct")
 
 
+def empty_unique_samples(dtype):
+    for shape, d in (((0,), 0), ((0, 3), 0), ((2, 0), 0), ((0, 0, 2), -1), ((0, 0), 0), ((3, 0), 1), ((2, 0, 0), 0)):
+        yield Sample(np.zeros(shape, dtype), dim=d, return_inverse=True, return_counts=True, note=f"empty {shape} {d}")
+
+
 def consecutive_samples(dtype):
     a = np.array([1, 1, 2, 2, 3, 1, 1, 2], dtype=dtype)
     yield Sample(a)
@@ -134,6 +139,9 @@ ROWS = [
         errors=[Error(Sample(make((2, 3)), 4), RuntimeError), Error(Sample(make((2, 3)), 0), RuntimeError)]),
     Row("unique", unique_samples, dtypes=("int64", "float32")),
     Row("unique_consecutive", consecutive_samples, dtypes=("int64", "float32")),
+    Row("unique", empty_unique_samples, id="unique empty"),
+    Row("unique_consecutive", empty_unique_samples, id="unique_consecutive empty"),
+    Row("diff", lambda d: [Sample(np.zeros((0, 2), d), 1, 0), Sample(np.zeros((1, 2), d), 2, 0)], id="diff empty"),
     Row("bincount", lambda d: [Sample(np.array([0, 1, 1, 3, 3, 3])), Sample(np.array([2, 0]), minlength=5),
                                Sample(np.array([0, 1, 1]), np.array([0.5, 1.0, 2.0], np.float32)),
                                Sample(np.array([0, 1, 1]), np.array([0.5, 1.0, 2.0])),

@@ -727,8 +727,10 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend=None, append=None) ->
         x = cat(parts, d)
     for _ in range(n):
         m = x.shape[d]
-        x = x.narrow(d, 1, builtins.max(m - 1, 0)) - x.narrow(d, 0, builtins.max(m - 1, 0)) if x.dtype is not D.bool \
-            else x.narrow(d, 1, m - 1) ^ x.narrow(d, 0, m - 1)
+        if m == 0:
+            break
+        a, b = x.narrow(d, 1, m - 1), x.narrow(d, 0, m - 1)
+        x = a ^ b if x.dtype is D.bool else a - b
     return x
 
 

@@ -281,8 +281,8 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
         inv = inv.reshape(x.shape)
     else:
         d = wrap_dim(dim, x.ndim)
-        if x.shape[d] == 0:
-            raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied")
+        if x.size == 0:
+            return _unique_empty(xp, input, d, return_inverse, return_counts)
         moved = xp.moveaxis(x, d, 0).reshape(x.shape[d], -1)
         if x.dtype == np.bool_:
             moved = moved.view(np.uint8)
@@ -294,6 +294,17 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
         out.append(Tensor._from(inv.astype(np.int64)))
     if return_counts:
         out.append(Tensor._from(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _unique_empty(xp, input, d, return_inverse, return_counts):
+    """unique(dim=d) of an empty tensor, by torch's rules."""
+    if input.shape[d] != 0:
+        raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+    if sum(n == 0 for n in input.shape) > 1:
+        raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied")
+    empty = Tensor._from(xp.zeros((0,), dtype=np.int64))
+    out = [Tensor._from(input._data.copy(), input.dtype)] + [empty] * (return_inverse + return_counts)
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -318,6 +329,8 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
         inv_shape = x.shape
     else:
         d = wrap_dim(dim, x.ndim)
+        if x.size == 0:
+            return _unique_empty(xp, input, d, return_inverse, return_counts)
         moved = xp.moveaxis(x, d, 0)
         flat = moved.reshape(moved.shape[0], -1)
         change = xp.ones(flat.shape[0], dtype=bool)
