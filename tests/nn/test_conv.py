@@ -241,3 +241,18 @@ def test_non_contiguous_input_matches_torch(layout):
     ye.sum().backward()
     yt.sum().backward()
     np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["LazyConv1d", "LazyConvTranspose1d", "LazyConvTranspose2d"])
+def test_lazy_variants_match_torch(name):
+    nd = int(name[-2])
+    torch.manual_seed(0)
+    t = getattr(tnn, name)(4, 3, stride=2)
+    ember.manual_seed(0)
+    e = getattr(enn, name)(4, 3, stride=2)
+    assert repr(e) == repr(t)
+    x = np.random.RandomState(0).randn(2, 6, *([5] * nd)).astype(np.float32)
+    ye, yt = e(ember.tensor(x)), t(torch.tensor(x))
+    assert repr(e) == repr(t)
+    assert tuple(e.weight.shape) == tuple(t.weight.shape)
+    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-4, atol=1e-5)

@@ -17,6 +17,9 @@ __all__ = [
     "ConvTranspose2d",
     "ConvTranspose3d",
     "LazyConv1d",
+    "LazyConvTranspose1d",
+    "LazyConvTranspose2d",
+    "LazyConvTranspose3d",
     "LazyConv2d",
     "LazyConv3d",
 ]
@@ -425,7 +428,11 @@ class _LazyConvMixin:
             self.in_channels = input.shape[1] if batched else input.shape[0]
             if self.in_channels % self.groups != 0:
                 raise ValueError("in_channels must be divisible by groups")
-            self.weight.materialize((self.out_channels, self.in_channels // self.groups, *self.kernel_size))
+            if self._transposed:
+                shape = (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
+            else:
+                shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+            self.weight.materialize(shape)
             if self.bias is not None:
                 self.bias.materialize((self.out_channels,))
             self.__class__ = self.cls_to_become
@@ -463,6 +470,53 @@ def _lazy(plain):
     return cls
 
 
+def _lazy_transpose(plain):
+    def __init__(
+        self,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups=1,
+        bias=True,
+        dilation=1,
+        padding_mode="zeros",
+        device=None,
+        dtype=None,
+    ):
+        plain.__init__(
+            self,
+            0,
+            0,
+            kernel_size,
+            stride,
+            padding,
+            output_padding,
+            groups,
+            bias,
+            dilation,
+            padding_mode,
+            device,
+            dtype,
+        )
+        self.out_channels = out_channels
+
+    return type(
+        "Lazy" + plain.__name__,
+        (_LazyConvMixin, plain),
+        {
+            "__init__": __init__,
+            "cls_to_become": plain,
+            "__module__": __name__,
+            "__doc__": f"{plain.__name__} whose in_channels is read from the first input.",
+        },
+    )
+
+
 LazyConv1d = _lazy(Conv1d)
 LazyConv2d = _lazy(Conv2d)
 LazyConv3d = _lazy(Conv3d)
+LazyConvTranspose1d = _lazy_transpose(ConvTranspose1d)
+LazyConvTranspose2d = _lazy_transpose(ConvTranspose2d)
+LazyConvTranspose3d = _lazy_transpose(ConvTranspose3d)
