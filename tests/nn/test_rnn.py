@@ -302,3 +302,14 @@ def test_packed_sequence_double_backward_matches_torch():
     ge.pow(2).sum().backward()
     for p1, p2 in zip(e.parameters(), t.parameters(), strict=True):
         np.testing.assert_allclose(p1.grad.numpy(), p2.grad.numpy(), rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("i", [0, 2, 3, 4])
+def test_output_node_names_match_torch(i):
+    e, t = _pair(CTORS[i])
+    x = np.zeros((5, 2, 28), dtype=np.float32) if i != 1 else np.zeros((2, 5, 10), dtype=np.float32)
+    ye, he = e(ember.tensor(x))
+    yt, ht = t(torch.tensor(x))
+    assert ye.grad_fn.name() == yt.grad_fn.name()
+    he, ht = (he[0], ht[0]) if isinstance(ht, tuple) else (he, ht)
+    assert he.grad_fn.name() == ht.grad_fn.name()

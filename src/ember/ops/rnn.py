@@ -218,7 +218,7 @@ def _composed(mode, reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh, sizes=None):
 class RNNLayer(Op):
     """One layer and direction of an Elman RNN or a GRU: (x, h0, w_ih, w_hh, b_ih, b_hh) -> (y, h_T)."""
 
-    grad_fn = "RnnLayerBackward0"
+    grad_fn = "StackBackward0"  # torch: its CPU RNN/GRU layer stacks per-step outputs, and prints this node
     n_outputs = 2
 
     @staticmethod
