@@ -88,6 +88,11 @@ ROWS = [
         for red in ("sum", "mean", "amax", "amin", "prod") for inc in (True, False)],
         dtypes=F, grad=True, gradgrad=True,
         errors=[Error(Sample(make((3,)), 0, I64([0]), make((1,)), "average"), RuntimeError)]),
+    Row("scatter_reduce", lambda d: [
+        Sample(make((3, 4), d), 0, I64([[0, 1, 0, 2], [2, 2, 1, 0]]), make((2, 4), d), red, include_self=inc,
+               note=f"{red} {inc}")
+        for red in ("sum", "mean", "amax", "prod") for inc in (True, False)], dtypes=("int32", "int64"),
+        id="scatter_reduce int"),
     Row("dist", lambda d: [Sample(make((3,), d), make((3,), d), p) for p in (1, 2, 3, float("inf"), 0)]
         + [Sample(make((2, 3), d), make((3,), d), note="broadcast")], dtypes=F, grad=True, gradgrad=True,
         grad_samples=lambda d: [Sample(make((3,), d), make((3,), d), p) for p in (1, 2, 3, float("inf"))]),

@@ -551,7 +551,7 @@ class ScatterReduce(Op):
         if reduce == "mean":
             denom = cnt + (1 if include_self else 0)
             denom = xp.where(denom == 0, 1, denom)
-            out = (out / denom).astype(x.dtype) if x.dtype.kind == "f" else out // denom
+            out = ((out / denom) if x.dtype.kind == "f" else out // denom).astype(x.dtype)  # torch: floor for ints
         return out
 
     @staticmethod
