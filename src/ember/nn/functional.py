@@ -864,21 +864,24 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         n = x.size // c
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
-        # statistics accumulated in float64, as precise as torch's (its sums are not plain float32 pairwise)
-        mean64 = x.mean(axis=axes, keepdims=True, dtype=np.float64)
-        var64 = xp.square(x - mean64).mean(axis=axes, keepdims=True)
+        # torch's arithmetic: sums accumulated in double, the mean and the sum of squares rounded to x's dtype, then
+        # invstd = 1 / sqrt(var_sum / n + eps) in double; the running statistics updated in double
+        dt = x.dtype
+        mean = x.mean(axis=axes, keepdims=True, dtype=np.float64).astype(dt)
+        d = x - mean
+        var_sum = (d * d).sum(axis=axes, keepdims=True, dtype=np.float64).astype(dt)
         if running_mean is not None:
             with no_grad():
                 rm = running_mean._data
-                rm[...] = (1 - momentum) * rm + momentum * mean64.reshape(c)
+                rm[...] = momentum * mean.reshape(c).astype(np.float64) + (1 - momentum) * rm.astype(np.float64)
                 running_mean._bump()
         if running_var is not None:
             with no_grad():
                 rv = running_var._data
-                rv[...] = (1 - momentum) * rv + momentum * var64.reshape(c) * (n / (n - 1))
+                unbiased = var_sum.reshape(c).astype(np.float64) / (n - 1)
+                rv[...] = momentum * unbiased + (1 - momentum) * rv.astype(np.float64)
                 running_var._bump()
-        mean = mean64.astype(x.dtype)
-        invstd = (1 / xp.sqrt(var64 + eps)).astype(x.dtype)
+        invstd = (1 / xp.sqrt((var_sum / dt.type(n)).astype(np.float64) + eps)).astype(dt)
     else:
         mean = running_mean._data.reshape(shape).astype(x.dtype, copy=False)
         invstd = (1 / xp.sqrt(running_var._data.reshape(shape).astype(np.float64) + eps)).astype(x.dtype)

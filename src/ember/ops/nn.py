@@ -434,27 +434,30 @@ class NativeBatchNorm(Op):
 
 
 def _batch_norm_backward_arrays(ctx, g, x, w):
-    """NativeBatchNorm's backward on arrays (the same formulas as the Tensor path, one pass each)."""
+    """NativeBatchNorm's backward on arrays, in torch's order of operations (sums in double, the rest in x's dtype)."""
     axes = ctx.axes
     n = ctx.needs_input_grad
+    dt = g.dtype
     xmu = x - ctx.mean
     invstd = ctx.invstd
-    sum_g = g.sum(axis=axes, keepdims=True, dtype=np.float64).astype(g.dtype)
-    dotp = (g * xmu).sum(axis=axes, keepdims=True, dtype=np.float64).astype(g.dtype)
-    gw = _wrap((dotp * invstd).reshape(-1)) if n[1] else None
-    gb = _wrap(sum_g.reshape(-1)) if n[2] else None
+    sum64 = g.sum(axis=axes, keepdims=True, dtype=np.float64)
+    dotp64 = (xmu * g).sum(axis=axes, keepdims=True, dtype=np.float64)
+    gw = _wrap((dotp64 * invstd.astype(np.float64)).astype(dt).reshape(-1)) if n[1] else None
+    gb = _wrap(sum64.astype(dt).reshape(-1)) if n[2] else None
     gx = None
     if n[0]:
-        scale = invstd if w is None else invstd * w.reshape(invstd.shape)
         if ctx.training:
             count = x.size // x.shape[1]
-            k = dotp * (invstd * invstd) / count
-            gxa = g - sum_g / count
+            k = dotp64.astype(dt) * invstd * invstd / dt.type(count)
+            grad_mean = (sum64 / count).astype(dt)
+            gxa = g - grad_mean
             gxa -= xmu * k
-            gxa *= scale
-            gx = _wrap(gxa)
         else:
-            gx = _wrap(g * scale)
+            gxa = g.copy()
+        gxa *= invstd
+        if w is not None:
+            gxa *= w.reshape(invstd.shape)
+        gx = _wrap(gxa)
     return gx, gw, gb
 
 
