@@ -82,81 +82,102 @@ def test_uninstall_restores_real_torch():
 
 
 # ------------------------------------------------------------------ python -m ember run
-def run_ember(tmp_path, source, *args, name="prog.py"):
-    prog = tmp_path / name
-    prog.write_text(textwrap.dedent(source))
-    return subprocess.run([sys.executable, "-m", "ember", "run", str(prog), *args], capture_output=True, text=True,
-                          cwd=tmp_path.parent, timeout=120)
-
-
-def test_run_sets_main_argv_path_and_torch(tmp_path):
-    (tmp_path / "helper_mod_for_shim_test.py").write_text("VALUE = 41\n")
-    r = run_ember(tmp_path, """
-        import os, sys
-        import torch
-        import helper_mod_for_shim_test as h
-        print(__name__, torch.__name__, h.VALUE + 1)
-        print(sys.argv[1:])
-        print(os.path.basename(sys.argv[0]), sys.path[0] == os.path.dirname(os.path.abspath(__file__)),
-              os.getcwd() in sys.path)
-        if __name__ == "__main__":
-            print(torch.tensor([1.0, 2.0]) * 2)
-    """, "a", "--flag", "b c")
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines() == ["__main__ ember 42", "['a', '--flag', 'b c']", "prog.py True False",
-                                     "tensor([2., 4.])"]
-
-
+# Every command runs in its own process, all started together (each is mostly ember's import time).
+MAIN_PROG = """
+import os, sys
+import torch
+import helper_mod_for_shim_test as h
+print(__name__, torch.__name__, h.VALUE + 1)
+print(sys.argv[1:])
+print(os.path.basename(sys.argv[0]), sys.path[0] == os.path.dirname(os.path.abspath(__file__)),
+      os.getcwd() in sys.path)
+if __name__ == "__main__":
+    print(torch.tensor([1.0, 2.0]) * 2)
+"""
+PICKLE_PROG = """
+import pickle
+class Point:
+    def __init__(self, x):
+        self.x = x
+p = pickle.loads(pickle.dumps(Point(3)))
+print(type(p).__module__, p.x)
+"""
 EXIT_CASES = [("sys.exit(3)", 3), ("sys.exit(0)", 0), ("sys.exit()", 0), ("sys.exit('bad')", 1),
               ("raise ValueError('boom')", 1), ("pass", 0)]
 
 
-def test_run_propagates_the_exit_code(tmp_path):
-    procs = []
-    for k, (code, _) in enumerate(EXIT_CASES):  # started together: each one is mostly ember's import time
-        prog = tmp_path / f"exit{k}.py"
-        prog.write_text(f"import sys\n{code}\n")
-        procs.append(subprocess.Popen([sys.executable, "-m", "ember", "run", str(prog)], stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True))
-    for (code, rc), p in zip(EXIT_CASES, procs, strict=True):
-        _, err = p.communicate(timeout=120)
-        assert p.returncode == rc, (code, err)
-        if "boom" in code:
-            assert "ValueError: boom" in err
-            assert "runpy" not in err and "compat" not in err  # the traceback shows only the program
-        if "bad" in code:
-            assert err.strip() == "bad"
+class _Runs:
+    def __init__(self, procs):
+        self._procs, self._done = procs, {}
+
+    def __getitem__(self, name):
+        if name not in self._done:
+            p = self._procs[name]
+            out, err = p.communicate(timeout=180)
+            self._done[name] = subprocess.CompletedProcess(p.args, p.returncode, out, err)
+        return self._done[name]
 
 
-def test_run_lets_the_program_pickle_its_own_classes(tmp_path):
-    r = run_ember(tmp_path, """
-        import pickle
-        class Point:
-            def __init__(self, x):
-                self.x = x
-        p = pickle.loads(pickle.dumps(Point(3)))
-        print(type(p).__module__, p.x)
-    """)
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("shim")
+    progs = root / "progs"
+    progs.mkdir()
+    (progs / "helper_mod_for_shim_test.py").write_text("VALUE = 41\n")
+    sources = {"main": MAIN_PROG, "pickle": PICKLE_PROG, "missing part": "import torch.no_such_part\n"}
+    sources.update({f"exit {code}": f"import sys\n{code}\n" for code, _ in EXIT_CASES})
+    commands = {"info": ["info"], "help": [], "missing file": ["run", str(progs / "nope.py")]}
+    for k, (name, src) in enumerate(sources.items()):
+        (progs / f"prog{k}.py").write_text(textwrap.dedent(src))
+        commands[name] = ["run", str(progs / f"prog{k}.py")] + (["a", "--flag", "b c"] if name == "main" else [])
+    procs = {name: subprocess.Popen([sys.executable, "-m", "ember", *cmd], cwd=root, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True) for name, cmd in commands.items()}
+    yield _Runs(procs)
+    for p in procs.values():
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
+
+
+def test_run_sets_main_argv_path_and_torch(runs):
+    r = runs["main"]
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["__main__ ember 42", "['a', '--flag', 'b c']", "prog0.py True False",
+                                     "tensor([2., 4.])"]
+
+
+@pytest.mark.parametrize("code, rc", EXIT_CASES)
+def test_run_propagates_the_exit_code(runs, code, rc):
+    r = runs[f"exit {code}"]
+    assert r.returncode == rc, r.stderr
+    if "boom" in code:
+        assert "ValueError: boom" in r.stderr
+        assert "runpy" not in r.stderr and "compat" not in r.stderr  # the traceback shows only the program
+    if "bad" in code:
+        assert r.stderr.strip() == "bad"
+
+
+def test_run_lets_the_program_pickle_its_own_classes(runs):
+    r = runs["pickle"]
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["__main__", "3"]
 
 
-def test_run_missing_program_fails_clearly(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "ember", "run", str(tmp_path / "nope.py")], capture_output=True,
-                       text=True, timeout=60)
+def test_run_missing_program_fails_clearly(runs):
+    r = runs["missing file"]
     assert r.returncode == 2 and "nope.py" in r.stderr
 
 
-def test_run_missing_torch_submodule_names_it(tmp_path):
-    r = run_ember(tmp_path, "import torch.no_such_part\n")
+def test_run_missing_torch_submodule_names_it(runs):
+    r = runs["missing part"]
     assert r.returncode == 1
     assert "ModuleNotFoundError" in r.stderr and "torch.no_such_part" in r.stderr
 
 
-def test_ember_info_prints_versions_devices_and_blas():
+def test_ember_info_prints_versions_devices_and_blas(runs):
     import numpy as np
 
-    r = subprocess.run([sys.executable, "-m", "ember", "info"], capture_output=True, text=True, timeout=60)
+    r = runs["info"]
     assert r.returncode == 0, r.stderr
     out = r.stdout
     assert f"ember {ember.__version__}" in out
@@ -165,8 +186,8 @@ def test_ember_info_prints_versions_devices_and_blas():
     assert "CUDA available:" in out
 
 
-def test_ember_without_command_prints_help():
-    r = subprocess.run([sys.executable, "-m", "ember"], capture_output=True, text=True, timeout=60)
+def test_ember_without_command_prints_help(runs):
+    r = runs["help"]
     assert r.returncode == 0 and "run" in r.stdout and "info" in r.stdout
 
 
