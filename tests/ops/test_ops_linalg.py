@@ -208,3 +208,33 @@ def test_return_types_print_as_torch():
     A = np.array([[2.0, 1.0], [1.0, 3.0]], np.float32)
     assert repr(ember.linalg.eigh(ember.tensor(A))) == repr(torch.linalg.eigh(torch.tensor(A)))
     assert repr(ember.linalg.slogdet(ember.tensor(A))) == repr(torch.linalg.slogdet(torch.tensor(A)))
+
+
+@pytest.mark.parametrize("name", ["det", "slogdet", "inv", "eigh", "eigvalsh", "eig", "eigvals", "cholesky", "svd",
+                                  "svdvals", "qr", "pinv", "matrix_rank", "matrix_exp", "solve", "lstsq"])
+@pytest.mark.parametrize("arg", ["l.ones(2, 3)", "l.ones(3)", "l.ones(2, 2, dtype=l.int64)",
+                                 "l.ones(2, 2, dtype=l.float16)"])
+def test_bad_input_errors_match_torch(name, arg):
+    import warnings
+
+    from harness_ops import first_sentence
+
+    import ember
+
+    res = []
+    for lib in (torch, ember):
+        x = eval(arg, {"l": lib})
+        f = getattr(lib.linalg, name)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                f(x, x) if name in ("solve", "lstsq") else f(x)
+            res.append(None)
+        except Exception as e:  # noqa: BLE001 - the test is about which exception
+            res.append(e)
+    t, e = res
+    if t is None:
+        assert e is None, f"ember raised {e!r}, torch nothing"
+        return
+    assert type(e) is type(t) or (isinstance(e, RuntimeError) and isinstance(t, RuntimeError)), f"{e!r} vs {t!r}"
+    assert first_sentence(str(e)) == first_sentence(str(t))

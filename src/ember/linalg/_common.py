@@ -19,6 +19,7 @@ def check_float(name: str, A) -> None:
 
 
 def check_matrix(name: str, A, square: bool = False) -> None:
+    """torch's checks of a (batch of) matrix input: at least 2-D, square when asked, float or complex."""
     if A.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
     if square and A.shape[-1] != A.shape[-2]:
@@ -26,6 +27,28 @@ def check_matrix(name: str, A, square: bool = False) -> None:
             f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} matrices"
         )
     check_float(name, A)
+    check_low_precision(name, A)
+
+
+# torch's refusal of float16/bfloat16 by each LAPACK-backed function: (exception, text with {} for the dtype)
+_LOW = {
+    "linalg.det": (NotImplementedError, '"lu_cpu" not implemented for \'{}\''),
+    "linalg.solve": (NotImplementedError, '"lu_cpu" not implemented for \'{}\''),
+    "linalg.slogdet": (RuntimeError, "linalg.slogdet: Low precision dtypes not supported. Got {}"),
+    "linalg.inv": (RuntimeError, "linalg.inv: Low precision dtypes not supported. Got {}"),
+    "linalg.eigh": (NotImplementedError, '"linalg_eigh_cpu" not implemented for \'{}\''),
+    "linalg.eig": (NotImplementedError, '"linalg_eig_out_cpu" not implemented for \'{}\''),
+    "linalg.cholesky": (NotImplementedError, '"cholesky_cpu" not implemented for \'{}\''),
+    "linalg.svd": (NotImplementedError, '"linalg_svd_cpu" not implemented for \'{}\''),
+    "linalg.qr": (NotImplementedError, '"geqrf_cpu" not implemented for \'{}\''),
+}
+
+
+def check_low_precision(name: str, A) -> None:
+    """torch's error for float16/bfloat16 input to a LAPACK-backed function."""
+    if A.dtype in (D.float16, D.bfloat16) and name in _LOW:
+        exc, text = _LOW[name]
+        raise exc(text.format(D.dtype_name_cap(A.dtype)))
 
 
 def first_zero_pivot(a: np.ndarray) -> tuple:

@@ -12,7 +12,7 @@ from .._tensor import Tensor
 from ..autograd.function import Op
 from ..backend import array_module
 from ..ops import _return_types as RT
-from ._common import LinAlgError, batch_prefix, check_float, check_matrix, first_zero_pivot
+from ._common import LinAlgError, batch_prefix, check_float, check_low_precision, check_matrix, first_zero_pivot
 
 
 def _xp(a):
@@ -310,16 +310,22 @@ class LinalgEigh(Op):
         return V @ inner @ VH
 
 
+def _check_eigh(A):
+    if A.dtype._cat < 2:  # torch: eigh reaches its kernel before checking the dtype
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{D.dtype_name_cap(A.dtype)}'")
+    check_matrix("linalg.eigh", A, square=True)
+
+
 def eigh(A: Tensor, UPLO: str = "L", *, out=None):
     """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric (Hermitian) matrix."""
-    check_matrix("linalg.eigh", A, square=True)
+    _check_eigh(A)
     w, V = LinalgEigh.apply(A, uplo=UPLO)
     return RT.get("linalg_eigh", ("eigenvalues", "eigenvectors"))(w, V)
 
 
 def eigvalsh(A: Tensor, UPLO: str = "L", *, out=None) -> Tensor:
     """Eigenvalues (ascending) of a symmetric (Hermitian) matrix."""
-    check_matrix("linalg.eigvalsh", A, square=True)
+    _check_eigh(A)
     return LinalgEigh.apply(A, uplo=UPLO)[0]
 
 
@@ -359,16 +365,23 @@ class LinalgEig(Op):
         return gA.real if not A.dtype.is_complex else gA
 
 
+def _check_eig(A, name="linalg.eig"):
+    if A.dtype._cat < 2:
+        raise RuntimeError(f"Unknown Complex ScalarType for {D.dtype_name_cap(A.dtype)}")
+    check_matrix(name, A, square=True)
+    check_low_precision("linalg.eig", A)
+
+
 def eig(A: Tensor, *, out=None):
     """Complex eigenvalues and eigenvectors (columns normalised to norm 1) of a square matrix."""
-    check_matrix("linalg.eig", A, square=True)
+    _check_eig(A)
     w, V = LinalgEig.apply(A)
     return RT.get("linalg_eig", ("eigenvalues", "eigenvectors"))(w, V)
 
 
 def eigvals(A: Tensor, *, out=None) -> Tensor:
     """Complex eigenvalues of a square matrix."""
-    check_matrix("linalg.eigvals", A, square=True)
+    _check_eig(A, "linalg.eigvals")
     if A.requires_grad:
         return LinalgEig.apply(A)[0]
     x = A._data
@@ -436,7 +449,7 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver=None, out=None):
 
 def svdvals(A: Tensor, *, driver=None, out=None) -> Tensor:
     """Singular values, descending."""
-    check_matrix("linalg.svdvals", A)
+    check_matrix("linalg.svd", A)
     if not A._requires_grad:
         x = A._data
         return Tensor._from(_xp(x).linalg.svd(x, compute_uv=False).astype(x.real.dtype, copy=False))
@@ -446,7 +459,9 @@ def svdvals(A: Tensor, *, driver=None, out=None) -> Tensor:
 # ------------------------------------------------------------------------------------------- derived
 def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol=None, out=None) -> Tensor:
     """Number of singular values above max(atol, rtol * largest); int64."""
-    check_matrix("linalg.matrix_rank", A)
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
+    _float_or_double(A)
     s = svdvals(A.detach())._data
     eps = np.finfo(s.dtype).eps
     if tol is not None:
@@ -458,6 +473,11 @@ def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol
     return Tensor._from(np.asarray((s > np.expand_dims(thr, -1)).sum(axis=-1), dtype=np.int64))
 
 
+def _float_or_double(A):
+    if A.dtype._cat < 2 or A.dtype in (D.float16, D.bfloat16):
+        raise RuntimeError("This function doesn't handle types other than float and double")
+
+
 def _val(v, default):
     if v is None:
         return default
@@ -466,7 +486,9 @@ def _val(v, default):
 
 def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None, rcond=None) -> Tensor:
     """Moore-Penrose pseudo-inverse via the SVD (singular values below the tolerance are dropped)."""
-    check_matrix("linalg.pinv", A)
+    if A.ndim < 2 or A.dtype._cat < 2 or A.dtype in (D.float16, D.bfloat16):
+        raise RuntimeError(f"linalg.pinv({D.dtype_name_cap(A.dtype)}{{[{', '.join(str(n) for n in A.shape)}]}}): "
+                           "expected a tensor with 2 or more dimensions of float, double, cfloat or cdouble types")
     if rcond is not None:
         rtol = rcond
     U, S, Vh = svd(A, full_matrices=False)
@@ -482,7 +504,9 @@ def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None, 
 
 def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     """Least-squares solution of A X = B: (solution, residuals, rank, singular_values) as torch's gelsy driver."""
-    check_matrix("torch.linalg.lstsq", A)
+    _float_or_double(A)
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
     vector = B.ndim == A.ndim - 1
     Bm = B.unsqueeze(-1) if vector else B
     X = pinv(A) @ Bm
@@ -524,6 +548,7 @@ def matrix_power(A: Tensor, n: int, *, out=None) -> Tensor:
 
 def matrix_exp(A: Tensor) -> Tensor:
     """exp(A) by scaling and squaring with a Taylor series (differentiable through matmuls)."""
+    check_matrix("linalg.matrix_exp", A, square=True)
     nrm = float(np.abs(A._data).sum(axis=-2).max()) if A.numel() else 0.0
     s = builtins.max(0, int(np.ceil(np.log2(nrm))) + 1) if nrm > 0.5 else 0
     X = A / (2 ** s)
