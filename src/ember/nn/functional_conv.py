@@ -481,14 +481,6 @@ def lp_pool2d(input: Tensor, norm_type: float, kernel_size, stride=None, ceil_mo
 
 
 # --------------------------------------------------------------------------------------------- padding
-def _index_tensor(idx, like):
-    return (
-        Tensor._from(np.asarray(idx, dtype=np.int64)).to(like.device)
-        if like.device.type != "cpu"
-        else Tensor._from(np.asarray(idx, dtype=np.int64))
-    )
-
-
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
     """Pad the last len(pad)/2 dims: ``pad`` = (left, right) of the last dim, then of the one before, ...
 

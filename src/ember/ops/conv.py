@@ -314,6 +314,17 @@ class ConstantPadNd(Op):
         return ConstantPadNd.apply(grad, pairs=tuple((-lo, -hi) for lo, hi in ctx.pairs), value=0)
 
 
+def _sum_runs(xp, g, first, d):
+    """Sums of the runs of ``g`` along dim ``d`` that start at ``first`` (add.reduceat where the backend has it)."""
+    if hasattr(xp.add, "reduceat"):
+        return xp.add.reduceat(g, first, axis=d)
+    ends = [*first.tolist()[1:], g.shape[d]]  # CuPy has no reduceat: one sum per run
+    lead = (slice(None),) * d
+    return xp.concatenate(
+        [g[(*lead, slice(a, b))].sum(axis=d, keepdims=True) for a, b in zip(first.tolist(), ends, strict=True)], axis=d
+    )
+
+
 def _runs(pos):
     """Split a gather index into runs of consecutive positions: (start in pos, end in pos, first position)."""
     out, j0 = [], 0
@@ -363,7 +374,7 @@ class _ScatterPad(Op):
             p = xp.asarray(pos)
             if len(pos) > 1 and bool((p[1:] >= p[:-1]).all()):  # monotone (nearest upsampling): sum equal runs
                 first = xp.flatnonzero(xp.concatenate([xp.ones(1, dtype=bool), p[1:] != p[:-1]]))
-                out[(*lead, p[first])] = xp.add.reduceat(g, first, axis=d)
+                out[(*lead, p[first])] = _sum_runs(xp, g, first, d)
             else:
                 for j0, j1, p0 in _runs(pos):  # a few runs: the interior and each border element
                     out[(*lead, slice(p0, p0 + j1 - j0))] += g[(*lead, slice(j0, j1))]
@@ -402,7 +413,7 @@ def _scatter_sorted(xp, g, d, p, n):
     shape[d] = n
     out = xp.zeros(shape, dtype=g.dtype)
     first = xp.flatnonzero(xp.concatenate([xp.ones(1, dtype=bool), p[1:] != p[:-1]]))
-    out[(*(slice(None),) * d, p[first])] = xp.add.reduceat(g, first, axis=d)
+    out[(*(slice(None),) * d, p[first])] = _sum_runs(xp, g, first, d)
     return out
 
 

@@ -219,7 +219,7 @@ class AdaptiveMaxPool2d(MaxPool2dWithIndices):
         (x,) = ctx.inputs
         if "arg" in ctx.__dict__:  # even windows: a plain max pool
             return MaxPool2d.backward(ctx, grad)
-        return MaxPoolBackward.apply(grad, indices=ctx.indices, x_shape=tuple(x.shape), overlap=True)
+        return MaxPoolBackward.apply(grad, indices=ctx.indices, x_shape=tuple(x.shape))
 
 
 class MaxPoolBackward(Op):
@@ -228,19 +228,15 @@ class MaxPoolBackward(Op):
     grad_fn = "MaxPool2DWithIndicesBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, grad, *, indices, x_shape, overlap):
+    def forward(ctx, grad, *, indices, x_shape):
         xp = array_module(grad)
         ctx.indices = indices
         B, C = x_shape[:2]
         n = math.prod(x_shape[2:])
-        g = grad.reshape(B * C, -1)
-        idx = indices.reshape(B * C, -1)
-        if overlap:  # windows overlap: several outputs may pick one input, so accumulate
-            rows = (xp.arange(B * C, dtype=xp.int64) * n)[:, None]
-            out = xp.bincount((idx + rows).ravel(), weights=g.ravel(), minlength=B * C * n).astype(grad.dtype)
-            return out.reshape(x_shape)
-        out = xp.zeros((B * C, n), dtype=grad.dtype)
-        xp.put_along_axis(out, idx, g, axis=1)
+        # adaptive windows overlap: several outputs may pick one input, so accumulate (bincount sums in float64)
+        rows = (xp.arange(B * C, dtype=xp.int64) * n)[:, None]
+        flat = (indices.reshape(B * C, -1) + rows).ravel()
+        out = xp.bincount(flat, weights=grad.reshape(-1), minlength=B * C * n).astype(grad.dtype)
         return out.reshape(x_shape)
 
     @staticmethod
