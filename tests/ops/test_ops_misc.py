@@ -214,3 +214,30 @@ def test_bad_shapes_raise_torchs_error(expr):
         errs.append(e.value)
     assert type(errs[1]) is type(errs[0]), f"ember: {errs[1]!r}, torch: {errs[0]!r}"
     assert first_sentence(str(errs[1])) == first_sentence(str(errs[0]))
+
+
+@pytest.mark.parametrize("expr", [
+    "l.index_copy(x, 0, l.tensor([0]), l.ones(2, 2))", "l.index_copy(x, 0, l.tensor([0.0]), x[:1])",
+    "l.index_copy(x, 0, l.tensor([0]), l.ones(1, 2, dtype=l.float64))", "l.index_fill(x, 0, l.tensor([0.0]), 1)",
+    "l.index_fill(x, 0, l.tensor([[0]]), 1)", "l.index_copy(x, 0, l.tensor([5]), x[:1])",
+])
+def test_index_op_errors_match_torch(expr):
+    from harness_ops import first_sentence
+
+    import ember
+
+    errs = []
+    for lib in (torch, ember):
+        with pytest.raises(Exception) as e:
+            eval(expr, {"l": lib, "x": lib.ones(3, 2)})
+        errs.append(e.value)
+    assert type(errs[1]) is type(errs[0]), f"ember {errs[1]!r}, torch {errs[0]!r}"
+    assert first_sentence(str(errs[1])) == first_sentence(str(errs[0]))
+
+
+def test_index_copy_and_fill_name_their_nodes_as_torch():
+    import ember
+
+    x = ember.ones(3, 2, requires_grad=True)
+    assert ember.index_copy(x, 0, ember.tensor([0]), x[:1] * 2).grad_fn.name() == "IndexCopyBackward0"
+    assert ember.index_fill(x, 1, ember.tensor([0]), 2.0).grad_fn.name() == "IndexFillBackward0"

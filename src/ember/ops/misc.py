@@ -473,32 +473,80 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out=None) -> 
 
 
 # ------------------------------------------------------------------------------------------- index ops
+class IndexCopy(Op):
+    grad_fn = "IndexCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, source, index, dim):
+        ctx.index, ctx.dim = index, dim
+        out = x.copy()
+        sl = (slice(None),) * dim + (index,)
+        out[sl] = source  # torch: with repeated indices the last write wins, as here
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        idx = Tensor._from(ctx.index)
+        n = ctx.needs_input_grad
+        gx = grad.index_fill(ctx.dim, idx, 0.0) if n[0] else None
+        gs = grad.index_select(ctx.dim, idx) if n[1] else None
+        return gx, gs
+
+
+class IndexFill(Op):
+    grad_fn = "IndexFillBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index, dim, value):
+        ctx.index, ctx.dim = index, dim
+        out = x.copy()
+        out[(slice(None),) * dim + (index,)] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.index_fill(ctx.dim, Tensor._from(ctx.index), 0.0)
+
+
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """Copy of ``input`` with the slices at ``index`` along ``dim`` replaced by ``source``'s."""
     d = wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         return source.reshape(()).clone()
-    sl = [slice(None)] * input.ndim
-    sl[d] = index
-    out = input.clone()
-    out[tuple(sl)] = source
-    return out
+    if index.dtype is not D.int64:
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
+                           f"{D.dtype_name_cap(index.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError("index_copy_(): self and source expected to have the same dtype, but got (self) "
+                           f"{D.dtype_name_cap(input.dtype)} and (source) {D.dtype_name_cap(source.dtype)}")
+    ix = index._data.reshape(-1)
+    if source.ndim and ix.size != source.shape[d]:
+        raise IndexError(f"index_copy_(): Number of indices ({ix.size}) should be equal to source.size(dim) "
+                         f"({source.shape[d]})")
+    size = input.shape[d]
+    bad = ix[(ix >= size) | (ix < -size)]
+    if bad.size:
+        raise IndexError(f"index_copy_(): index {int(bad[0])} is out of bounds for dimension {d} with size {size}")
+    return IndexCopy.apply(input, source, index=ix, dim=d)
 
 
 def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
     """Copy of ``input`` with the slices at ``index`` along ``dim`` set to ``value``."""
     d = wrap_dim(dim, input.ndim)
+    if index.dtype is not D.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if index.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
     if input.ndim == 0:
         return input.masked_fill(Tensor._from(np.array(True)), value)
-    mask = array_module(input._data).zeros(input.shape[d], dtype=bool)
     ix = index._data.reshape(-1)
-    bad = ix[(ix >= input.shape[d]) | (ix < -input.shape[d])]
+    size = input.shape[d]
+    bad = ix[(ix >= size) | (ix < -size)]
     if bad.size:
-        raise IndexError(f"index {int(bad[0])} is out of bounds for dimension {d} with size {input.shape[d]}")
-    mask[ix] = True
-    shape = [1] * input.ndim
-    shape[d] = input.shape[d]
-    return input.masked_fill(Tensor._from(mask.reshape(shape)), value)
+        raise IndexError(f"index {int(bad[0])} is out of bounds for dimension {d} with size {size}")
+    if isinstance(value, Tensor):
+        value = value.item()
+    return IndexFill.apply(input, index=ix, dim=d, value=value)
 
 
 def index_reduce(input, dim, index, source, reduce, *, include_self=True):
