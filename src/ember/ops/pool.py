@@ -85,8 +85,8 @@ def _max_pool(ctx, x, ksize, stride, padding, dilation, ceil_mode, with_indices)
                 arg = xp.zeros(y.shape, dtype=adt)
                 continue
             upd = v > y  # strictly greater: the first maximum wins, as in torch
-            xp.copyto(y, v, where=upd)
             xp.copyto(arg, n, where=upd)
+            xp.maximum(y, v, out=y)  # = copyto(y, v, where=upd) without NaN, and faster
     ctx.arg = arg
     ctx.params = (ksize, stride, dilation, pads)
     if not with_indices:
