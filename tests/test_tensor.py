@@ -510,3 +510,26 @@ def test_type_to_a_cuda_type_never_gives_a_cpu_tensor():
         return
     with pytest.raises((RuntimeError, AssertionError)):
         ember.zeros(2).type("torch.cuda.FloatTensor")
+
+
+ITERATION = [
+    ("rows of 2-d", lambda m: m.arange(6.0).reshape(3, 2)),
+    ("elements of 1-d", lambda m: m.tensor([1, 2, 3])),
+    ("view", lambda m: m.arange(12.0).reshape(3, 4)[:, 1:]),
+    ("requires grad", lambda m: m.ones(2, 2, requires_grad=True)),
+    ("empty rows", lambda m: m.zeros(0, 3)),
+]
+
+
+@pytest.mark.parametrize("name, make", ITERATION, ids=[c[0] for c in ITERATION])
+def test_iteration_gives_views_like_torch(name, make):
+    e, t = make(ember), make(torch)
+    re, rt = list(e), list(t)
+    assert [repr(r) for r in re] == [repr(r) for r in rt]
+    assert [(r.stride(), r._is_view(), r.requires_grad) for r in re] == [
+        (r.stride(), r._is_view(), r.requires_grad) for r in rt]
+    if re and not e.requires_grad:
+        re[-1].add_(1)
+        rt[-1].add_(1)
+        assert e.tolist() == t.tolist()
+        assert (e._version, re[0]._version) == (t._version, rt[0]._version)
