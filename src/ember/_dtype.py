@@ -255,3 +255,34 @@ def dtype_name_cap(d: dtype) -> str:
         "complex64": "ComplexFloat",
         "complex128": "ComplexDouble",
     }[d.name]
+
+
+_C_TYPE = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+           "float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16"}
+
+
+def checked_scalar(value, d: dtype, check_half: builtins.bool = False):
+    """A Python number written into a tensor of dtype ``d`` (setitem, fill_), with torch's overflow check.
+
+    torch: an int may wrap into an unsigned type from as low as -max (uint8 takes -255 as 1); anything else out of
+    range is an error, as is a complex with an imaginary part written into a real tensor.
+    """
+    t = type(value)
+    if t is builtins.bool or d is bool or d._cat == _COMPLEX:
+        return value
+    if t is builtins.complex or isinstance(value, (np.complexfloating)):
+        if value.imag != 0:
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPE[d.name]} without overflow")
+        value = value.real
+    if d._cat == _INT:
+        info = np.iinfo(d.np)
+        lo = -builtins.int(info.max) if not d.is_signed and isinstance(value, (builtins.int, np.integer)) else builtins.int(info.min)
+        if not lo <= value <= builtins.int(info.max):
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPE[d.name]} without overflow")
+        if isinstance(value, (builtins.int, np.integer)) and value < 0 and not d.is_signed:
+            return builtins.int(value) % (builtins.int(info.max) + 1)
+    elif d is float32 and np.isfinite(value) and abs(value) > 3.4028234663852886e38:
+        raise RuntimeError("value cannot be converted to type float without overflow")
+    elif check_half and d is float16 and np.isfinite(value) and abs(value) > 65504:  # torch: fill_ checks, x[i]= not
+        raise RuntimeError("value cannot be converted to type c10::Half without overflow")
+    return value

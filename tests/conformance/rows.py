@@ -1686,6 +1686,37 @@ LAYOUT = [
 
 
 # ------------------------------------------------------------------------------------------- bad operands
+_SET_VALUES = {
+    "uint8": (-1, -255, 255, 2.7, True),
+    "int8": (-128, 127, -2.9),
+    "int32": (2**31 - 1, 1.5),
+    "bool": (2, 0.5, 0),
+    "float16": (1e6, 2.5),
+    "float32": (1e30, 1 + 0j, np.float64(2.5)),
+}
+
+
+def _setitem0(lib, x, v):
+    x[0] = v
+    return x
+
+
+SETITEM_SCALARS = [
+    Row(
+        "setitem scalar",
+        lambda d: [Sample(make((2,), d), v, note=f"{v!r}") for v in _SET_VALUES[d]],
+        dtypes=tuple(_SET_VALUES),
+        call=_setitem0,
+    ),
+    Row(
+        "fill_ scalar",
+        lambda d: [Sample(make((2,), d), v, note=f"{v!r}") for v in _SET_VALUES[d]],
+        dtypes=tuple(_SET_VALUES),
+        call=lambda lib, x, v: x.fill_(v),
+    ),
+]
+
+
 def _raises(f):
     return lambda lib, *a: f(*a)
 
@@ -1853,6 +1884,22 @@ BAD = [
                 note="take int32",
             ),
             Error(Sample(make((2, 3)).T), RuntimeError, call=lambda lib, x: x.view(lib.int16), note="view dtype"),
+            Error(Sample(make((2,), "uint8"), 300), RuntimeError, call=_setitem0, note="setitem uint8 300"),
+            Error(Sample(make((2,), "int8"), -129), RuntimeError, call=_setitem0, note="setitem int8 -129"),
+            Error(Sample(make((2,), "int32"), 2.5e10), RuntimeError, call=_setitem0, note="setitem int32 float"),
+            Error(Sample(make((2,), "float32"), 1e40), RuntimeError, call=_setitem0, note="setitem float32 1e40"),
+            Error(Sample(make((2,), "float32"), 1j), RuntimeError, call=_setitem0, note="setitem complex"),
+            Error(Sample(make((2,)), "a"), TypeError, call=_setitem0, note="setitem str"),
+            Error(Sample(make((2,)), None), TypeError, call=_setitem0, note="setitem None"),
+            Error(Sample(make((2,)), [1.0]), TypeError, call=_setitem0, note="setitem list"),
+            Error(Sample(make((2,), "uint8"), 300), RuntimeError, call=lambda lib, x, v: x.fill_(v), note="fill_ 300"),
+            Error(Sample(make((2,)), make((2,))), RuntimeError, call=lambda lib, x, v: x.fill_(v), note="fill_ 1-d"),
+            Error(
+                Sample(make((3,)), make((2, 3))),
+                RuntimeError,
+                call=lambda lib, x, v: x.copy_(v),
+                note="copy_ broadcast",
+            ),
             Error(
                 Sample(Raw(np.zeros(3, dtype=">f4"))),
                 ValueError,
@@ -1864,7 +1911,8 @@ BAD = [
 ]
 
 ROWS = (
-    BAD
+    SETITEM_SCALARS
+    + BAD
     + LAYOUT
     + INPLACE
     + PROTOCOL

@@ -618,7 +618,9 @@ def _fill_(self, value):
     if isinstance(value, Tensor) and value._requires_grad:
         return inplace(self, lambda s, v: v.expand(s.shape).to(s.dtype) * 1, value)
     check_leaf(self)
-    self._data[...] = value.item() if isinstance(value, Tensor) else value
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
+    self._data[...] = D.checked_scalar(value.item() if isinstance(value, Tensor) else value, self.dtype, True)
     self._bump()
     return self
 
@@ -633,6 +635,16 @@ def _copy_(self, src, non_blocking=False):
     arr = src._data if isinstance(src, Tensor) else np.asarray(src)
     if type(arr) is not type(self._data):
         arr = to_device(arr, self.device)
+    if arr.shape != self._data.shape:
+        try:
+            shape = np.broadcast_shapes(self._data.shape, arr.shape)
+        except ValueError:
+            from .._errors import broadcast_mismatch
+
+            raise broadcast_mismatch(self._data.shape, arr.shape) from None
+        if shape != self._data.shape:
+            raise RuntimeError(f"output with shape [{', '.join(map(str, self._data.shape))}] doesn't match the "
+                               f"broadcast shape [{', '.join(map(str, shape))}]")
     try:
         self._data[...] = arr
     except ValueError:

@@ -244,6 +244,12 @@ class CopySlices(IndexPut):
 def setitem(self, index, value):
     """x[index] = value, in place (value broadcast and cast to x's dtype)."""
     x = self._data
+    if not isinstance(value, Tensor):
+        if not isinstance(value, (int, float, complex, np.number, np.bool_)):
+            name = type(value).__name__ if type(value).__module__ == "builtins" else \
+                f"{type(value).__module__}.{type(value).__name__}"
+            raise TypeError(f"can't assign a {name} to a {self.type()}")
+        value = D.checked_scalar(value, self.dtype)
     idx, basic = _convert_index(index, x)
     if will_record(self, (value,)):
         check_leaf(self)
