@@ -476,3 +476,10 @@ def test_lazy_instance_norm_and_skip_init():
     lin = enn.utils.skip_init(enn.Linear, 3, 2)
     assert tuple(lin.weight.shape) == (2, 3)
     assert ember.rand(2).tolist() == torch.rand(2).tolist()  # skip_init drew nothing
+
+
+def test_functional_star_import_has_torchs_common_names():
+    ns: dict = {}
+    exec("from ember.nn.functional import *", ns)
+    for name in ("relu", "softmax", "cross_entropy", "linear", "dropout", "conv2d", "max_pool2d", "pad", "one_hot"):
+        assert name in ns, name

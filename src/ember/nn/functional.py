@@ -1220,3 +1220,6 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
 
 
 from .functional_conv import *  # noqa: E402,F401,F403  (conv, pooling, padding, interpolation: nn/functional_conv.py)
+from .functional_conv import __all__ as _conv_all  # noqa: E402
+
+__all__ += [n for n in _conv_all if n not in __all__]  # `from torch.nn.functional import *` gets conv2d & co. too
