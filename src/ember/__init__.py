@@ -83,3 +83,16 @@ from .sparse import *  # noqa: E402,F401,F403
 from . import distributions, nn, optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402,F401
+from ._layout import channels_last, contiguous_format, memory_format, preserve_format  # noqa: E402,F401
+# the functional ops torch also exposes at top level (torch.softmax, torch.conv2d, ...)
+from .ops.nn import log_softmax, softmax  # noqa: E402,F401
+from .nn.functional import (  # noqa: E402,F401
+    alpha_dropout, batch_norm, bilinear, binary_cross_entropy_with_logits, celu, cosine_similarity, dropout,
+    embedding, group_norm, hardshrink, instance_norm, layer_norm, pairwise_distance, prelu, selu, threshold,
+)
+from .nn.functional import dropout2d as feature_dropout  # noqa: E402,F401
+from .nn.functional_conv import (  # noqa: E402,F401
+    adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv2d, conv3d, conv_transpose1d,
+    conv_transpose2d, conv_transpose3d, max_pool1d, max_pool1d_with_indices, max_pool2d, max_pool3d, pixel_shuffle,
+    pixel_unshuffle,
+)
