@@ -1701,6 +1701,36 @@ def _setitem0(lib, x, v):
     return x
 
 
+SHIFTS = [
+    Row("op <<", binary(low=0, high=5, scalars=(1, 3)), dtypes=("uint8", "int32", "int64"), call=op(operator.lshift)),
+    Row("op >>", binary(low=0, high=5, scalars=(1, 3)), dtypes=("uint8", "int8", "int64"), call=op(operator.rshift)),
+    Row("op r<<", reflected(scalars=(1, 3), low=0, high=5), dtypes=("int64",), call=op(operator.lshift)),
+    Row(
+        "bitwise_left_shift",
+        binary(low=0, high=5, scalars=(2,)),
+        dtypes=("int16", "int64"),
+        call=method("bitwise_left_shift"),
+    ),
+    Row(
+        "bitwise_right_shift",
+        lambda d: [Sample(np.array([-8, 7, 100], dtype=d), 1)],
+        dtypes=("int16", "int64"),
+        call=method("bitwise_right_shift"),
+    ),
+    Row(
+        "add bool alpha",
+        lambda d: [Sample(make((4,), d), make((4,), d), alpha=a, note=f"alpha {a}") for a in (0, 2)],
+        dtypes=("bool",),
+        call=lambda lib, a, b, **k: lib.add(a, b, **k),
+    ),
+    Row(
+        "add float alpha",
+        lambda d: [Sample(make((3,), d), 2, alpha=0.5)],
+        dtypes=("float32", "complex64"),
+        call=lambda lib, a, b, **k: lib.add(a, b, **k),
+    ),
+]
+
 SETITEM_SCALARS = [
     Row(
         "setitem scalar",
@@ -1884,6 +1914,33 @@ BAD = [
                 note="take int32",
             ),
             Error(Sample(make((2, 3)).T), RuntimeError, call=lambda lib, x: x.view(lib.int16), note="view dtype"),
+            Error(Sample(make((2,), "complex64")), NotImplementedError, call=method("sign"), note="sign complex"),
+            Error(Sample(make((2,), "complex64"), 1), NotImplementedError, call=op(operator.lt), note="lt complex"),
+            Error(Sample(make((2,), "complex64")), NotImplementedError, call=method("floor"), note="floor complex"),
+            Error(Sample(make((2,), "complex64")), NotImplementedError, call=method("relu"), note="relu complex"),
+            Error(Sample(make((2,), "complex64")), RuntimeError, call=method("isposinf"), note="isposinf complex"),
+            Error(
+                Sample(make((2,)), make((2,), "float64")),
+                RuntimeError,
+                call=lambda lib, a, b: lib.isclose(a, b),
+                note="isclose dtypes",
+            ),
+            Error(
+                Sample(make((2,), "int64"), make((2,), "int64")),
+                RuntimeError,
+                call=lambda lib, a, b: lib.add(a, b, alpha=0.5),
+                note="float alpha",
+            ),
+            Error(
+                Sample(make((2,)), 1),
+                RuntimeError,
+                call=lambda lib, a, b: lib.add(a, b, alpha=1j),
+                note="complex alpha",
+            ),
+            Error(
+                Sample(make((2,)), 1), RuntimeError, call=lambda lib, a, b: lib.sub(a, b, alpha=True), note="bool alpha"
+            ),
+            Error(Sample(make((2,)), 1), NotImplementedError, call=op(operator.lshift), note="float shift"),
             Error(Sample(make((2,), "uint8"), 300), RuntimeError, call=_setitem0, note="setitem uint8 300"),
             Error(Sample(make((2,), "int8"), -129), RuntimeError, call=_setitem0, note="setitem int8 -129"),
             Error(Sample(make((2,), "int32"), 2.5e10), RuntimeError, call=_setitem0, note="setitem int32 float"),
@@ -1911,7 +1968,8 @@ BAD = [
 ]
 
 ROWS = (
-    SETITEM_SCALARS
+    SHIFTS
+    + SETITEM_SCALARS
     + BAD
     + LAYOUT
     + INPLACE

@@ -21,6 +21,8 @@ class Add(Binary):
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
         if alpha != 1:
+            if getattr(a, "dtype", None) == np.bool_ or getattr(b, "dtype", None) == np.bool_:
+                return a | (b & bool(alpha))  # bool results: alpha acts as a bool too
             return a + b * alpha
         return a + b
 
@@ -171,7 +173,7 @@ class Remainder(Binary):
         n = ctx.needs_input_grad
         gb = None
         if n[1]:
-            gb = -grad * (a / b).floor()
+            gb = -grad * a.div(b, rounding_mode="floor")  # torch's floor division: inf // 1 is nan, not inf
         return (grad if n[0] else None), gb
 
 
@@ -308,12 +310,24 @@ def _check_int_zero_div(b):
 
 
 # ------------------------------------------------------------------------------------------- functions
+def _check_alpha(input, other, alpha):
+    dt = result_dtype(input, other) if isinstance(input, Tensor) else result_dtype(other, input)
+    if isinstance(alpha, complex) and not dt.is_complex:
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+    if isinstance(alpha, float) and dt._cat < 2:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if isinstance(alpha, bool) and dt is not D.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+
+
 def add(input, other, *, alpha=1, out=None):
     """Add ``other`` (times ``alpha``) to ``input``, broadcasting.
 
     >>> ember.add(ember.tensor([1.0, 2.0]), 3)
     tensor([4., 5.])
     """
+    if alpha != 1 or type(alpha) is not int:
+        _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         r = Add.apply(other, input, alpha=1) if alpha == 1 else Add.apply(input, other, alpha=alpha)
     else:
@@ -323,6 +337,8 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """Subtract ``other`` (times ``alpha``) from ``input``, broadcasting."""
+    if alpha != 1 or type(alpha) is not int:
+        _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         return _out(Rsub.apply(other, input, alpha=alpha), out)
     return _out(Sub.apply(input, other, alpha=alpha) if alpha != 1 else Sub.apply(input, other), out)

@@ -11,11 +11,22 @@ from ._binary import Binary
 from ._inplace import inplace
 
 
+def _ordered(ufunc, kernel):
+    def forward(ctx, a, b):
+        x = a if hasattr(a, "dtype") else b  # operands arrive cast to the result dtype
+        if x.dtype.kind == "c":  # torch: complex numbers have no order
+            raise not_implemented_for(kernel, D.from_numpy_dtype(x.dtype))
+        return ufunc(a, b)
+
+    return forward
+
+
 def _cmp(name, ufunc, torch_name):
+    fwd = _ordered(ufunc, f"{name}_cpu") if name in ("lt", "le", "gt", "ge") else (lambda ctx, a, b: ufunc(a, b))
     cls = type(name.capitalize(), (Binary,), {
         "grad_fn": torch_name,
         "differentiable": False,
-        "forward": staticmethod(lambda ctx, a, b: ufunc(a, b)),
+        "forward": staticmethod(fwd),
         "__doc__": f"out = {ufunc.__name__}(a, b) as bool.",
     })
 
@@ -78,6 +89,40 @@ bitwise_or = _bitwise("bitwise_or", np.bitwise_or)
 bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 
 
+def _shift_forward(ufunc, kernel):
+    def forward(ctx, a, b):
+        x = a if hasattr(a, "dtype") else b
+        if x.dtype.kind in "fc":
+            raise not_implemented_for(kernel, D.from_numpy_dtype(x.dtype))
+        return ufunc(a, b)
+
+    return staticmethod(forward)
+
+
+_LShift = type("LShift", (Binary,), {"grad_fn": "", "differentiable": False,
+                                     "forward": _shift_forward(np.left_shift, "lshift_cpu")})
+_RShift = type("RShift", (Binary,), {"grad_fn": "", "differentiable": False,
+                                     "forward": _shift_forward(np.right_shift, "rshift_cpu")})
+
+
+def bitwise_left_shift(input, other, *, out=None):
+    """Shift the bits of ``input`` left by ``other`` (integers only)."""
+    if not isinstance(input, Tensor):
+        from .creation import scalar_tensor_like
+
+        input = scalar_tensor_like(input, other)
+    return _LShift.apply(input, other)
+
+
+def bitwise_right_shift(input, other, *, out=None):
+    """Shift the bits of ``input`` right by ``other`` (arithmetic shift for signed integers)."""
+    if not isinstance(input, Tensor):
+        from .creation import scalar_tensor_like
+
+        input = scalar_tensor_like(input, other)
+    return _RShift.apply(input, other)
+
+
 def bitwise_not(input, *, out=None):
     if input.dtype.is_floating_point or input.dtype.is_complex:
         raise not_implemented_for("bitwise_not_cpu", input.dtype)
@@ -96,6 +141,8 @@ def logical_not(input, *, out=None):
 
 def _isx(fn, name):
     def f(input):
+        if input.dtype.is_complex and name in ("isposinf", "isneginf"):
+            raise RuntimeError(f"{name} does not support complex inputs.")
         if input.dtype._cat < 2:
             return Tensor._from(np.zeros(input._data.shape, dtype=np.bool_) if name != "isfinite"
                                 else np.ones(input._data.shape, dtype=np.bool_))
@@ -124,7 +171,7 @@ def equal(input: Tensor, other: Tensor) -> bool:
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     a, b = input._data, other._data if isinstance(other, Tensor) else other
     if isinstance(other, Tensor) and input.dtype is not other.dtype:
-        raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
+        raise RuntimeError(f"{D.dtype_name_cap(input.dtype)} did not match {D.dtype_name_cap(other.dtype)}")
     return Tensor._from(np.asarray(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
 
 
@@ -144,6 +191,11 @@ _METHODS = {
     "bitwise_and": bitwise_and, "bitwise_or": bitwise_or, "bitwise_xor": bitwise_xor, "bitwise_not": bitwise_not,
     "__and__": bitwise_and, "__or__": bitwise_or, "__xor__": bitwise_xor, "__invert__": _invert,
     "__rand__": bitwise_and, "__ror__": bitwise_or, "__rxor__": bitwise_xor,
+    "bitwise_left_shift": bitwise_left_shift, "bitwise_right_shift": bitwise_right_shift,
+    "__lshift__": bitwise_left_shift, "__rshift__": bitwise_right_shift,
+    "__rlshift__": lambda self, o: bitwise_left_shift(o, self), "__rrshift__": lambda self, o: bitwise_right_shift(o, self),
+    "__ilshift__": lambda self, o: inplace(self, bitwise_left_shift, o),
+    "__irshift__": lambda self, o: inplace(self, bitwise_right_shift, o),
     "__iand__": lambda self, o: inplace(self, bitwise_and, o),
     "__ior__": lambda self, o: inplace(self, bitwise_or, o),
     "__ixor__": lambda self, o: inplace(self, bitwise_xor, o),
@@ -169,7 +221,7 @@ def _operator(fn):
 
 for _n, _f in _METHODS.items():
     if _n in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__and__", "__or__", "__xor__", "__rand__",
-              "__ror__", "__rxor__"):
+              "__ror__", "__rxor__", "__lshift__", "__rshift__", "__rlshift__", "__rrshift__"):
         _f = _operator(_f)
     setattr(Tensor, _n, _f)
 del _n, _f

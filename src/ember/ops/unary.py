@@ -59,11 +59,18 @@ def _sigmoid(xp, x):
 
 
 def _sign(xp, x):
+    if x.dtype.kind == "c":
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
+                                  "torch.sgn instead.")
     if x.dtype == np.bool_:
         return x.copy()
     if x.dtype.kind == "f":  # torch: sign(nan) is 0 and sign(-0.0) is +0.0
         return ((x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)) + 0
     return xp.sign(x)
+
+
+def _sgn(xp, x):
+    return xp.sign(x) if x.dtype.kind == "c" else _sign(xp, x)  # x / |x| (0 at 0) for complex
 
 
 def _round_half_even(xp, x):
@@ -85,6 +92,8 @@ def _same_or(fn, name):
     def f(xp, x):
         if x.dtype == np.bool_:
             raise not_implemented_for(f"{name}_vml_cpu", D.bool)
+        if x.dtype.kind == "c":
+            raise NotImplementedError(f"{name} is not supported for complex inputs")
         if x.dtype.kind in "iu":
             return x.copy()
         return fn(xp, x)
@@ -105,6 +114,8 @@ def _square(xp, x):
 def _relu(xp, x):
     if x.dtype == np.bool_:
         raise RuntimeError("Boolean inputs not supported for relu")
+    if x.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
     return xp.where(x < 0, xp.zeros((), x.dtype), x)  # torch: relu(-0.0) is -0.0, relu(nan) is nan
 
 
@@ -143,13 +154,13 @@ UNARY = [
     ("reciprocal", "float", lambda xp, x: xp.reciprocal(x),                lambda g, x, y: -g * y * y,                      "y"),
     ("abs",       "real",  _abs,                                           lambda g, x, y: g * x.sgn(),                     "x"),
     ("sign",      "same",  _sign,                                          lambda g, x, y: g * 0,                           ""),
-    ("sgn",       "same",  _sign,                                          lambda g, x, y: g * 0,                           ""),
+    ("sgn",       "same",  _sgn,                                           lambda g, x, y: g * 0,                           ""),
     ("floor",     "same",  _same_or(lambda xp, x: xp.floor(x), "floor"),           lambda g, x, y: g * 0,                           ""),
     ("ceil",      "same",  _same_or(lambda xp, x: xp.ceil(x), "ceil"),            lambda g, x, y: g * 0,                           ""),
     ("trunc",     "same",  _same_or(lambda xp, x: xp.trunc(x), "trunc"),           lambda g, x, y: g * 0,                           ""),
     ("frac",      "same",  _frac,                                           lambda g, x, y: g,                               ""),
     ("square",    "sq",    _square,                                        lambda g, x, y: g * 2 * x,                       "x"),
-    ("relu",      "same",  _relu,                                          lambda g, x, y: g * (y > 0),                     "y"),
+    ("relu",      "same",  _relu,                                          lambda g, x, y: g.masked_fill(y <= 0, 0),       "y"),
 ]
 # fmt: on
 _GRAD_FN_NAMES = {"relu": "ReluBackward0", "square": "PowBackward0", "sgn": "SgnBackward0", "log1p": "Log1PBackward0"}
