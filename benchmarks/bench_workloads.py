@@ -4,7 +4,7 @@
     python benchmarks/bench_workloads.py --quick    # ~1 min: fewer rounds and batches
     python benchmarks/bench_workloads.py -k mlp --rounds 5
     python benchmarks/bench_workloads.py --real     # Fashion-MNIST from /work/shared/data if present
-    python benchmarks/run.py workloads              # one training step of each, through run.py's per_call
+    OPENBLAS_NUM_THREADS=1 python benchmarks/run.py workloads   # one batch / iteration of each, run.py's per_call
 
 Workloads (random data of the book's shapes unless --real): softmax regression (d2l 3.7, ``train_ch3``, one
 epoch of 60k x 784 float32, batch 256, DataLoader shuffle), the MLP of d2l 4.3 (784-256-10, ReLU), LeNet (d2l
@@ -31,6 +31,9 @@ import warnings
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+
+# torch warns about d2l's float(l.sum()) on a loss that requires grad; the book's code does it every batch
+warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad=True to a scalar")
 
 DATA = pathlib.Path("/work/shared/data/fashion-mnist")
 VOCAB = 28  # d2l's time machine character vocabulary: 26 letters, space, <unk>
@@ -323,14 +326,14 @@ def _fmt(s):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="~1 minute: 1/3 epoch, fewer batches and iterations")
-    ap.add_argument("--rounds", type=int, default=None, help="interleaved rounds, the best counts (default 5; torch at default threads runs once)")
+    ap.add_argument("--rounds", type=int, default=None,
+                    help="interleaved rounds, the best counts (default 5; torch at default threads runs once)")
     ap.add_argument("-k", action="append", default=[], help="only workloads whose key/name contains this")
     ap.add_argument("--real", action="store_true", help="real Fashion-MNIST from /work/shared/data when present")
     ap.add_argument("--no-threads", action="store_true", help="skip torch at its default threads (the slowest column)")
     ap.add_argument("--no-numpy", action="store_true", help="skip the hand-written NumPy floor")
     args = ap.parse_args(argv)
     rounds = args.rounds or 5
-    warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad=True to a scalar")
 
     import torch
 
