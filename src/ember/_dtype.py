@@ -276,7 +276,8 @@ def checked_scalar(value, d: dtype, check_half: builtins.bool = False):
         value = value.real
     if d._cat == _INT:
         info = np.iinfo(d.np)
-        lo = -builtins.int(info.max) if not d.is_signed and isinstance(value, (builtins.int, np.integer)) else builtins.int(info.min)
+        wraps = not d.is_signed and isinstance(value, (builtins.int, np.integer))
+        lo = -builtins.int(info.max) if wraps else builtins.int(info.min)
         if not lo <= value <= builtins.int(info.max):
             raise RuntimeError(f"value cannot be converted to type {_C_TYPE[d.name]} without overflow")
         if isinstance(value, (builtins.int, np.integer)) and value < 0 and not d.is_signed:
@@ -286,3 +287,41 @@ def checked_scalar(value, d: dtype, check_half: builtins.bool = False):
     elif check_half and d is float16 and np.isfinite(value) and abs(value) > 65504:  # torch: fill_ checks, x[i]= not
         raise RuntimeError("value cannot be converted to type c10::Half without overflow")
     return value
+
+
+# ---------------------------------------------------------------- finfo / iinfo
+class finfo:  # noqa: N801 - torch's name
+    """Machine limits of a floating point dtype (a complex dtype gives its real part's)."""
+
+    def __init__(self, type: dtype | None = None):  # noqa: A002 - torch's argument name
+        d = _default[0] if type is None else type
+        if d._cat < _FLOAT:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            "'torch.finfo'")
+        d = d.to_real()
+        info = _ml_dtypes.finfo(d.np) if d is bfloat16 and _ml_dtypes is not None else np.finfo(np_dtype(d))
+        self.bits = builtins.int(info.bits)
+        self.eps, self.max, self.min = builtins.float(info.eps), builtins.float(info.max), builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
+        self.resolution = 10.0 ** -builtins.int(info.precision)
+        self.dtype = d.name
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:  # noqa: N801 - torch's name
+    """Limits of an integer dtype."""
+
+    def __init__(self, type: dtype):  # noqa: A002 - torch's argument name
+        if type is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if type._cat != _INT:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        info = np.iinfo(type.np)
+        self.bits, self.min, self.max = builtins.int(info.bits), builtins.int(info.min), builtins.int(info.max)
+        self.dtype = type.name
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

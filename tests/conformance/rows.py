@@ -1731,6 +1731,37 @@ SHIFTS = [
     ),
 ]
 
+
+def _info(kind):
+    # ember exports finfo/iinfo from its namespace once __init__ re-exports them; until then from ember._dtype
+    def call(lib, *names):
+        info = (getattr(lib, kind, None) or getattr(lib._dtype, kind))(*(getattr(lib, n) for n in names))
+        return repr(info), info.bits, info.max, info.min, info.dtype
+
+    return call
+
+
+INFO = [
+    Row(
+        "finfo",
+        lambda d: [Sample(d)],
+        dtypes=("float16", "float32", "float64", "complex64"),
+        call=_info("finfo"),
+        errors=[Error(Sample("int32"), TypeError, call=_info("finfo"), note="int")],
+    ),
+    Row("finfo default", lambda d: [Sample()], dtypes=("float32",), call=_info("finfo")),
+    Row(
+        "iinfo",
+        lambda d: [Sample(d)],
+        dtypes=INTS,
+        call=_info("iinfo"),
+        errors=[
+            Error(Sample("float32"), TypeError, call=_info("iinfo"), note="float"),
+            Error(Sample("bool"), TypeError, call=_info("iinfo"), note="bool"),
+        ],
+    ),
+]
+
 SETITEM_SCALARS = [
     Row(
         "setitem scalar",
@@ -1968,7 +1999,8 @@ BAD = [
 ]
 
 ROWS = (
-    SHIFTS
+    INFO
+    + SHIFTS
     + SETITEM_SCALARS
     + BAD
     + LAYOUT
