@@ -1164,6 +1164,16 @@ LINALG = [
             Error(Sample(make((2, 3)), make((3,))), RuntimeError, note="2-d"),
         ],
     ),
+    Row("vdot", lambda d: [Sample(make((3,), d), make((3,), d))], dtypes=("float32", "complex64")),
+    Row(
+        "out=",
+        lambda d: [
+            Sample(make((2, 3), d), make((2, 3), d), (2, 3), note="same shape"),
+            Sample(make((2, 3), d), make((2, 3), d), (0,), note="resized"),
+        ],
+        dtypes=("float32", "int64"),
+        call=lambda lib, a, b, shape: (lambda o: (lib.add(a, b, out=o) is o, o))(lib.empty(shape, dtype=a.dtype)),
+    ),
     Row("outer", pairs(((3,), (4,)), ((0,), (2,))), dtypes=LINALG_DTYPES, grad=True),
     Row(
         "addmm",
@@ -1972,6 +1982,30 @@ BAD = [
                 Sample(make((2,)), 1), RuntimeError, call=lambda lib, a, b: lib.sub(a, b, alpha=True), note="bool alpha"
             ),
             Error(Sample(make((2,)), 1), NotImplementedError, call=op(operator.lshift), note="float shift"),
+            Error(
+                Sample(make((2, 3)), make((2, 3)), make((2, 3))),
+                RuntimeError,
+                call=lambda lib, a, b, o: lib.add(a.requires_grad_(), b, out=o),
+                note="out= with grad",
+            ),
+            Error(
+                Sample(make((2, 2)), make((3,))), RuntimeError, call=lambda lib, a, b: lib.outer(a, b), note="outer 2-d"
+            ),
+            Error(
+                Sample(make((2, 3, 4)), make((2, 5, 6))), RuntimeError, call=op(operator.matmul), note="batched matmul"
+            ),
+            Error(
+                Sample(make((2, 3)), make((3, 1))),
+                RuntimeError,
+                call=lambda lib, a, b: lib.mv(a, b),
+                note="mv 2-d vector",
+            ),
+            Error(
+                Sample(make((3, 3)), make((2, 3)), make((3, 2))),
+                RuntimeError,
+                call=lambda lib, *t: lib.addmm(*t),
+                note="addmm input shape",
+            ),
             Error(Sample(make((2,), "uint8"), 300), RuntimeError, call=_setitem0, note="setitem uint8 300"),
             Error(Sample(make((2,), "int8"), -129), RuntimeError, call=_setitem0, note="setitem int8 -129"),
             Error(Sample(make((2,), "int32"), 2.5e10), RuntimeError, call=_setitem0, note="setitem int32 float"),

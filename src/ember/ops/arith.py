@@ -431,13 +431,19 @@ def neg(input, *, out=None):
 negative = neg
 
 
+def _grad_enabled():
+    from ..autograd.grad_mode import is_grad_enabled
+
+    return is_grad_enabled()
+
+
 def _out(result, out):
     """Write ``result`` into ``out=`` (resizing as torch does) and return ``out``; or return ``result``."""
     if out is None:
         return result
     if not isinstance(out, Tensor):
         raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
-    if out._requires_grad and result._requires_grad:
+    if (out._requires_grad or result._requires_grad) and _grad_enabled():
         raise RuntimeError(
             "add(): functions with out=... arguments don't support automatic differentiation, but one of the "
             "arguments requires grad."

@@ -140,9 +140,9 @@ def _check_float_or_int(a, b, kernel="addmm_impl_cpu_"):
 def mm(input, mat2, *, out=None):
     """Matrix product of two 2-d tensors."""
     if input.ndim != 2:
-        raise RuntimeError(f"self must be a matrix")
+        raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
-        raise RuntimeError(f"mat2 must be a matrix")
+        raise RuntimeError("mat2 must be a matrix")
     if input._data.shape[1] != mat2._data.shape[0]:
         raise _shape_err(input, mat2)
     _check_float_or_int(input, mat2)
@@ -152,9 +152,9 @@ def mm(input, mat2, *, out=None):
 def bmm(input, mat2, *, out=None):
     """Batched matrix product of two 3-d tensors."""
     if input.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor")
+        raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
-        raise RuntimeError(f"batch2 must be a 3D tensor")
+        raise RuntimeError("batch2 must be a 3D tensor")
     a, b = input._data.shape, mat2._data.shape
     if a[0] != b[0] or a[2] != b[1]:
         raise RuntimeError(
@@ -170,7 +170,7 @@ def bmm(input, mat2, *, out=None):
 
 def mv(input, vec, *, out=None):
     if input.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {vec.ndim}")
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     if input._data.shape[1] != vec._data.shape[0]:
         raise RuntimeError(
             f"size mismatch, got input ({input._data.shape[0]}), mat ({input._data.shape[0]}x{input._data.shape[1]}), "
@@ -206,7 +206,9 @@ def dot(input, other, *, out=None):
 
 
 inner = dot
-vdot = dot
+def vdot(input, other, *, out=None):
+    """The dot product with ``input`` conjugated (as NumPy's vdot)."""
+    return dot(input.conj() if input.dtype.is_complex else input, other, out=out)
 
 
 def matmul(input, other, *, out=None):
@@ -233,14 +235,16 @@ def matmul(input, other, *, out=None):
     ka = input._data.shape[-1]
     kb = other._data.shape[-2] if db >= 2 else other._data.shape[0]
     if ka != kb:
+        if da >= 3 and db >= 3:  # torch's batched path names batch2
+            try:
+                nb = int(np.prod(np.broadcast_shapes(input._data.shape[:-2], other._data.shape[:-2])))
+            except ValueError:
+                nb = int(np.prod(other._data.shape[:-2]))
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{nb}, {ka}] but got: "
+                               f"[{nb}, {kb}].")
         if db >= 2 and da >= 2:
-            sa = "x".join(map(str, input._data.shape[-2:]))
-            raise RuntimeError(
-                f"Expected size for first two dimensions of batch2 tensor to be: "
-                f"[{int(np.prod(other._data.shape[:-2]))}, {ka}] but got: [{int(np.prod(other._data.shape[:-2]))}, "
-                f"{kb}]." if False else f"mat1 and mat2 shapes cannot be multiplied "
-                f"({int(np.prod(input._data.shape[:-1]))}x{ka} and {kb}x{other._data.shape[-1]})"
-            )
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                               f"({int(np.prod(input._data.shape[:-1]))}x{ka} and {kb}x{other._data.shape[-1]})")
         raise _shape_err(input, other)
     try:
         np.broadcast_shapes(input._data.shape[:-2], other._data.shape[:-2] if db >= 2 else ())
@@ -253,6 +257,10 @@ def matmul(input, other, *, out=None):
 
 
 def outer(input, vec2):
+    """The outer product of two 1-d tensors."""
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
     return input.unsqueeze(1) * vec2.unsqueeze(0)
 
 
@@ -288,8 +296,16 @@ class Addmm(Op):
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * (mat1 @ mat2), ``input`` broadcast to the product's shape."""
+    if mat1.ndim != 2:
+        raise RuntimeError("mat1 must be a matrix, got " + str(mat1.ndim) + "-D tensor")
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix, got " + str(mat2.ndim) + "-D tensor")
     if mat1._data.shape[1] != mat2._data.shape[0]:
         raise _shape_err(mat1, mat2)
+    target = (mat1._data.shape[0], mat2._data.shape[1])
+    if input._data.shape != target:
+        input.expand(*target)  # torch's expand error when input does not broadcast to the product
     return _maybe_out(Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha), out)
 
 
