@@ -1164,6 +1164,31 @@ LINALG = [
             Error(Sample(make((2, 3)), make((3,))), RuntimeError, note="2-d"),
         ],
     ),
+    Row(
+        "tensor np scalars",
+        lambda d: [
+            Sample([np.dtype(d).type(1), np.dtype(d).type(2)], note="np scalars"),
+            Sample([np.dtype(d).type(1), 2], note="with python int"),
+            Sample([[np.dtype(d).type(1)], [2.5]], note="with python float"),
+        ],
+        dtypes=("int32", "int8", "float16", "float64"),
+        call=lambda lib, x: lib.tensor(x),
+    ),
+    Row(
+        "tensor wraps",
+        lambda d: [
+            Sample([-1, -255], dtype=DT(d), note="negative into uint8"),
+            Sample([range(3)], note="list of range"),
+        ],
+        dtypes=("uint8",),
+        call=lambda lib, x, **k: lib.tensor(x, **k),
+    ),
+    Row(
+        "full wraps",
+        lambda d: [Sample((2,), -1, dtype=DT(d))],
+        dtypes=("uint8",),
+        call=lambda lib, *a, **k: lib.full(*a, **k),
+    ),
     Row("vdot", lambda d: [Sample(make((3,), d), make((3,), d))], dtypes=("float32", "complex64")),
     Row(
         "out=",
@@ -1982,6 +2007,42 @@ BAD = [
                 Sample(make((2,)), 1), RuntimeError, call=lambda lib, a, b: lib.sub(a, b, alpha=True), note="bool alpha"
             ),
             Error(Sample(make((2,)), 1), NotImplementedError, call=op(operator.lshift), note="float shift"),
+            Error(
+                Sample([2**40], dtype=DT("int32")),
+                RuntimeError,
+                call=lambda lib, *a, **k: lib.tensor(*a, **k),
+                note="tensor int overflow",
+            ),
+            Error(
+                Sample([256], dtype=DT("uint8")),
+                RuntimeError,
+                call=lambda lib, *a, **k: lib.tensor(*a, **k),
+                note="tensor uint8 256",
+            ),
+            Error(
+                Sample([1 + 1j], dtype=DT("float32")),
+                TypeError,
+                call=lambda lib, *a, **k: lib.tensor(*a, **k),
+                note="tensor complex into real",
+            ),
+            Error(
+                Sample((2,), 300, dtype=DT("uint8")),
+                RuntimeError,
+                call=lambda lib, *a, **k: lib.full(*a, **k),
+                note="full uint8 300",
+            ),
+            Error(
+                Sample(make((2,), "int64"), float("nan")),
+                RuntimeError,
+                call=lambda lib, x, v: lib.full_like(x, v),
+                note="full_like nan into int",
+            ),
+            Error(
+                Sample(2),
+                NotImplementedError,
+                call=lambda lib, n: lib.arange(n, dtype=lib.complex64),
+                note="arange complex",
+            ),
             Error(
                 Sample(make((2, 3)), make((2, 3)), make((2, 3))),
                 RuntimeError,

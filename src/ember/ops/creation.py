@@ -78,7 +78,7 @@ def _ragged_error(data):
         if dim < len(expected_shape):
             if n != expected_shape[dim]:
                 if n is None:
-                    raise TypeError(f"not a sequence")
+                    raise TypeError("not a sequence")
                 raise ValueError(f"expected sequence of length {expected_shape[dim]} at dim {dim} (got {n})")
         for item in x if isinstance(x, (list, tuple)) else ():
             walk(item, dim + 1, expected_shape)
@@ -138,11 +138,13 @@ def _from_data(data, dtype):
             inferred = _tensor_list_dtype(data)
         else:
             inferred = _infer_list_dtype(arr) if arr.size or arr.dtype.kind != "f" else D._default[0]
-            if arr.dtype.kind == "f" and arr.size <= _SCAN_LIMIT:
+            if arr.dtype.kind in "iuf" and arr.size <= _SCAN_LIMIT:
                 inferred = _np_float_scalars(data, inferred)
         d = dtype or inferred
-        if d._cat == 1 and arr.dtype.kind == "f":
+        if d._cat == 1 and arr.dtype.kind in "iuf":
             _check_int_overflow(arr, d)
+        if arr.dtype.kind == "c" and not d.is_complex:
+            raise TypeError("must be real number, not complex")
         return arr.astype(D.np_dtype(d), copy=False), d
     # any other sequence / array-like (e.g. range, objects with __array__)
     arr = np.asarray(data if not isinstance(data, range) else list(data))
@@ -158,26 +160,32 @@ _SCAN_LIMIT = 1 << 16  # lists longer than this are not scanned for NumPy float 
 
 
 def _np_float_scalars(data, inferred):
-    # torch: a NumPy float scalar in a list keeps its own dtype: [np.float64(1.5), 2] is float64
+    # torch: a NumPy scalar in a list keeps its own dtype: [np.float64(1.5), 2] is float64, [np.int32(1)] int32
     stack, found, d = [data], False, None
     while stack:
         x = stack.pop()
         if isinstance(x, (list, tuple)):
             stack.extend(x)
             continue
-        if isinstance(x, np.floating):
+        if isinstance(x, (np.floating, np.integer)):
             found, xd = True, D.from_numpy_dtype(x.dtype)
-        else:
+        elif isinstance(x, (builtins.int, builtins.float, builtins.complex)):
             xd = D.scalar_dtype(x)
+        else:  # ranges, arrays, tensors: NumPy's inference stands
+            return inferred
         d = xd if d is None else D._PROMOTE[(d, xd)]
     return d if found else inferred
 
 
 def _check_int_overflow(arr, d):
-    # torch: a float element outside an integer dtype's range is an error, not a wrap-around
+    # torch: an element outside an integer dtype's range is an error, not a wrap-around (except that an unsigned
+    # dtype takes negative ints down to -max, wrapping them)
     info = np.iinfo(D.np_dtype(d))
+    low = -builtins.int(info.max) if arr.dtype.kind in "iu" and info.min == 0 else builtins.int(info.min)
     with np.errstate(invalid="ignore"):
-        bad = (arr < info.min) | (arr > info.max) | np.isnan(arr)
+        bad = (arr < low) | (arr > info.max)
+        if arr.dtype.kind == "f":
+            bad |= np.isnan(arr)
     if bad.any():
         raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
 
@@ -343,12 +351,15 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     d = _resolve(dtype, D.scalar_dtype(fill_value))
+    fill_value = D.checked_scalar(fill_value, d)  # torch: 300 does not fit uint8; -1 wraps to 255
     return _filled("full", (size,) if isinstance(size, int) else (tuple(size),), fill_value, d, device,
                    requires_grad, out)
 
 
 def _like(kind, input, fill=0, dtype=None, device=None, requires_grad=False):
     d = _resolve(dtype, input.dtype)
+    if kind == "full":
+        fill = D.checked_scalar(fill.item() if isinstance(fill, Tensor) else fill, d)
     dev = device if device is not None else input.device
     x = input._data
     if x.ndim < 2 or x.flags.c_contiguous or 0 in x.strides or device is not None:
@@ -421,8 +432,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     all_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))  # torch: bools count as ints
     d = _resolve(dtype, D.int64 if all_int else D._default[0])
-    if d is D.bool:
-        raise not_implemented_for("arange_cpu", D.bool)
+    if d is D.bool or d.is_complex:
+        raise not_implemented_for("arange_cpu", d)
     n = builtins.max(0, math.ceil((end - start) / step))
     if d._cat >= 2:
         arr = (start + np.arange(n, dtype=np.float64) * step).astype(D.np_dtype(d))
