@@ -1797,6 +1797,37 @@ INFO = [
     ),
 ]
 
+_UNARY_ALIASES = ("arcsin", "arccos", "arctan", "arcsinh", "arctanh", "absolute", "fix", "negative")
+_BINARY_ALIASES = ("multiply", "divide", "subtract", "not_equal", "less", "less_equal", "greater", "greater_equal")
+ALIASES = (
+    [
+        Row(
+            f"alias {n}",
+            lambda d: [Sample(make((3,), d, low=-0.9, high=0.9))],
+            dtypes=("float32",),
+            call=lambda lib, x, n=n: (getattr(lib, n)(x), getattr(x, n)()),
+        )
+        for n in _UNARY_ALIASES
+    ]
+    + [
+        Row(
+            f"alias {n}",
+            lambda d: [Sample(make((3,), d), make((3,), d, nonzero=True))],
+            dtypes=("float32", "int64"),
+            call=lambda lib, x, y, n=n: (getattr(lib, n)(x, y), getattr(x, n)(y)),
+        )
+        for n in _BINARY_ALIASES
+    ]
+    + [
+        Row(
+            "alias arccosh",
+            lambda d: [Sample(make((3,), d, low=1.1, high=3))],
+            dtypes=("float32",),
+            call=lambda lib, x: (lib.arccosh(x), x.arccosh()),
+        )
+    ]
+)
+
 SETITEM_SCALARS = [
     Row(
         "setitem scalar",
@@ -2094,7 +2125,8 @@ BAD = [
 ]
 
 ROWS = (
-    INFO
+    ALIASES
+    + INFO
     + SHIFTS
     + SETITEM_SCALARS
     + BAD

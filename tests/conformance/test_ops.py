@@ -19,6 +19,9 @@ import ember
 
 torch = pytest.importorskip("torch")
 
+# torch 2.13 warns about x[[[0, 1], [2, 3]]] (a list of lists as a tuple index), which the table checks on purpose
+pytestmark = pytest.mark.filterwarnings("ignore:Using a non-tuple sequence:UserWarning")
+
 
 @pytest.mark.parametrize("row, dtype, samples", forward_cases(ROWS))
 def test_forward_matches_torch(row, dtype, samples):

@@ -529,7 +529,12 @@ class ToCopy(Op):
             if npdt is None or x.dtype == npdt:
                 return x if x is not ctx else x
         order = "K" if x.ndim < 2 or 0 not in x.strides else "C"  # torch: an expanded input converts contiguous
-        return x.astype(npdt, order=order) if npdt is not None else x.copy(order=order)
+        if npdt is None:
+            return x.copy(order=order)
+        if x.dtype.kind in "fc" and npdt.kind not in "fc":
+            with np.errstate(invalid="ignore", over="ignore"):  # torch casts nan/inf to ints without a warning
+                return x.astype(npdt, order=order)
+        return x.astype(npdt, order=order)
 
     @staticmethod
     def backward(ctx, grad):

@@ -266,7 +266,11 @@ def setitem(self, index, value):
     else:
         v = value
     try:
-        x[idx] = v
+        if type(v) is float and x.dtype == np.float16:
+            with np.errstate(over="ignore"):  # torch: 1e6 into float16 is inf, silently
+                x[idx] = v
+        else:
+            x[idx] = v
     except ValueError as e:
         target = np.empty(x.shape, dtype=np.bool_)[idx].shape
         if basic:  # torch expands the value to the slice, with expand's text
