@@ -389,6 +389,7 @@ _DOMAIN = {
 _COMPLEX_OK = {"exp", "log", "sqrt", "sin", "cos", "tanh", "abs", "neg", "sigmoid", "reciprocal", "sgn"}
 _GRADGRAD = {"exp", "log", "sin", "tanh", "sigmoid"}
 _NO_GRAD = {"digamma"}
+_EDGE_GRAD_XFAIL: dict = {}
 _UNARY_NAMES = [
     "exp",
     "exp2",
@@ -428,6 +429,33 @@ _UNARY_NAMES = [
     "square",
     "relu",
 ]
+# gradients at edge values of binary ops: the rows above leave them out
+EDGE_GRADS = [
+    Row(
+        n,
+        lambda d: [
+            Sample(edge_values(d), edge_values(d)[::-1].copy(), note="edge"),
+            Sample(edge_values(d), 2.0, note="edge scalar"),
+        ],
+        dtypes=(),
+        id=f"{n} edge grad",
+        grad=True,
+        grad_edges=True,
+        call=c,
+    )
+    for n, c in [
+        ("add", None),
+        ("sub", None),
+        ("mul", None),
+        ("div", None),
+        ("pow", None),
+        ("remainder", None),
+        ("fmod", None),
+        ("float_power", None),
+        ("op **", op(operator.pow)),
+        ("op /", op(operator.truediv)),
+    ]
+]
 UNARY = []
 for _n in _UNARY_NAMES:
     _lo, _hi = _DOMAIN.get(_n, (None, None))
@@ -443,6 +471,18 @@ for _n in _UNARY_NAMES:
         )
     )
     UNARY.append(Row(_n, unary(_lo, _hi, edges=False), dtypes=("float32",), id=f"{_n} method", call=method(_n)))
+    if _n not in _NO_GRAD:  # gradients at nan, +-inf and +-0 (where the conventions are torch's own)
+        UNARY.append(
+            Row(
+                _n,
+                lambda d: [Sample(edge_values(d), note="edge")],
+                dtypes=(),
+                id=f"{_n} edge grad",
+                grad=True,
+                grad_edges=True,
+                xfail=_EDGE_GRAD_XFAIL.get(_n, {}),
+            )
+        )
 
 # ------------------------------------------------------------------------------------------- comparisons
 COMPARE = []
@@ -2125,7 +2165,8 @@ BAD = [
 ]
 
 ROWS = (
-    ALIASES
+    EDGE_GRADS
+    + ALIASES
     + INFO
     + SHIFTS
     + SETITEM_SCALARS
