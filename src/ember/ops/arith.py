@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import _dtype as D
@@ -10,6 +12,12 @@ from .._tensor import Tensor
 from ..autograd.function import Op
 from ._binary import Binary, result_dtype
 from ._inplace import inplace
+
+
+# torch computes with nan and inf silently: NumPy's floating-point RuntimeWarnings ("invalid value encountered in
+# multiply", "overflow encountered in cast") raised inside ember's ops are noise to the user, so they are filtered for
+# ember's op modules only (np.errstate around every op would cost a microsecond each, bench_overhead)
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember\.ops\.")
 
 
 class Add(Binary):
