@@ -138,13 +138,14 @@ def _from_data(data, dtype):
             inferred = _tensor_list_dtype(data)
         else:
             inferred = _infer_list_dtype(arr) if arr.size or arr.dtype.kind != "f" else D._default[0]
-            if arr.dtype.kind in "iuf" and arr.size <= _SCAN_LIMIT:
+            if arr.dtype.kind in "iuf" and arr.size <= _SCAN_LIMIT and isinstance(_first_leaf(data), np.number):
                 inferred = _np_float_scalars(data, inferred)
         d = dtype or inferred
-        if d._cat == 1 and arr.dtype.kind in "iuf":
-            _check_int_overflow(arr, d)
-        if arr.dtype.kind == "c" and not d.is_complex:
-            raise TypeError("must be real number, not complex")
+        if dtype is not None:  # an inferred dtype always holds the values
+            if d._cat == 1 and arr.dtype.kind in "iuf":
+                _check_int_overflow(arr, d)
+            if arr.dtype.kind == "c" and not d.is_complex:
+                raise TypeError("must be real number, not complex")
         return arr.astype(D.np_dtype(d), copy=False), d
     # any other sequence / array-like (e.g. range, objects with __array__)
     arr = np.asarray(data if not isinstance(data, range) else list(data))
@@ -157,6 +158,12 @@ def _from_data(data, dtype):
 
 
 _SCAN_LIMIT = 1 << 16  # lists longer than this are not scanned for NumPy float scalars
+
+
+def _first_leaf(data):
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return data
 
 
 def _np_float_scalars(data, inferred):
