@@ -38,6 +38,10 @@ class SequentialSampler(Sampler):
     def __iter__(self) -> Iterator[int]:
         return iter(range(len(self.data_source)))
 
+    def _chunks(self):
+        # the indices as a few sequences (BatchSampler slices them instead of appending one int at a time)
+        yield range(len(self.data_source))
+
     def __len__(self) -> int:
         return len(self.data_source)
 
@@ -60,18 +64,26 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:
+        for chunk in self._chunks():
+            yield from chunk
+
+    def _chunks(self):
+        # the indices as lists, drawn lazily in __iter__'s order (so a shared generator sees the same draws)
         from ...random import randint, randperm
 
         n = len(self.data_source)
         generator = self.generator if self.generator is not None else _fresh_generator()
         if self.replacement:
             for _ in range(self.num_samples // 32):
-                yield from randint(high=n, size=(32,), dtype=D.int64, generator=generator).tolist()
-            yield from randint(high=n, size=(self.num_samples % 32,), dtype=D.int64, generator=generator).tolist()
+                yield randint(high=n, size=(32,), dtype=D.int64, generator=generator).tolist()
+            yield randint(high=n, size=(self.num_samples % 32,), dtype=D.int64, generator=generator).tolist()
         else:
             for _ in range(self.num_samples // n):
-                yield from randperm(n, generator=generator).tolist()
-            yield from randperm(n, generator=generator).tolist()[: self.num_samples % n]
+                yield randperm(n, generator=generator).tolist()
+            if self.num_samples % n or self.generator is not None:
+                # torch draws one more permutation even for zero leftover indices; a private generator is never
+                # seen again, so that draw only matters (for later draws) when the user passed the generator
+                yield randperm(n, generator=generator).tolist()[: self.num_samples % n]
 
     def __len__(self) -> int:
         return self.num_samples
@@ -125,12 +137,35 @@ class BatchSampler(Sampler):
         self.sampler, self.batch_size, self.drop_last = sampler, batch_size, drop_last
 
     def __iter__(self) -> Iterator[list[int]]:
+        it = getattr(type(self.sampler), "__iter__", None)
+        if it is RandomSampler.__iter__ or it is SequentialSampler.__iter__:
+            yield from self._sliced(self.sampler._chunks())
+            return
         batch = []
         for idx in self.sampler:
             batch.append(idx)
             if len(batch) == self.batch_size:
                 yield batch
                 batch = []
+        if batch and not self.drop_last:
+            yield batch
+
+    def _sliced(self, chunks):
+        # slices of each chunk; a batch that spans two chunks is joined; every yield happens at the point the
+        # one-int-at-a-time loop would make it, so the sampler's draws stay interleaved with the user's as before
+        size, batch = self.batch_size, []
+        for chunk in chunks:
+            i, n = 0, len(chunk)
+            if batch:
+                i = size - len(batch)
+                batch.extend(chunk[:i])
+                if len(batch) < size:
+                    continue
+                yield batch
+            while i + size <= n:
+                yield list(chunk[i:i + size])
+                i += size
+            batch = list(chunk[i:])
         if batch and not self.drop_last:
             yield batch
 
