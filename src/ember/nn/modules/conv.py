@@ -39,18 +39,47 @@ class _ConvNd(Module):
 
     def __init__(
         self,
-        in_channels,
-        out_channels,
+        in_channels: int,
+        out_channels: int,
         kernel_size,
         stride=1,
         padding=0,
         dilation=1,
-        groups=1,
-        bias=True,
-        padding_mode="zeros",
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
         device=None,
         dtype=None,
-        output_padding=0,
+    ) -> None:
+        self._build(
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            bias,
+            padding_mode,
+            device,
+            dtype,
+            output_padding=0,
+        )
+
+    def _build(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        groups,
+        bias,
+        padding_mode,
+        device,
+        dtype,
+        output_padding,
     ) -> None:
         super().__init__()
         nd = self._nd
@@ -170,24 +199,6 @@ class Conv1d(_ConvNd):
 
     _nd = 1
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size,
-        stride=1,
-        padding=0,
-        dilation=1,
-        groups: int = 1,
-        bias: bool = True,
-        padding_mode: str = "zeros",
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, device, dtype
-        )
-
 
 class Conv2d(_ConvNd):
     """Apply a 2-d convolution over (N, C, H, W) input.
@@ -198,47 +209,11 @@ class Conv2d(_ConvNd):
 
     _nd = 2
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size,
-        stride=1,
-        padding=0,
-        dilation=1,
-        groups: int = 1,
-        bias: bool = True,
-        padding_mode: str = "zeros",
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, device, dtype
-        )
-
 
 class Conv3d(_ConvNd):
     """Apply a 3-d convolution over (N, C, D, H, W) input."""
 
     _nd = 3
-
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size,
-        stride=1,
-        padding=0,
-        dilation=1,
-        groups: int = 1,
-        bias: bool = True,
-        padding_mode: str = "zeros",
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, device, dtype
-        )
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -246,22 +221,22 @@ class _ConvTransposeNd(_ConvNd):
 
     def __init__(
         self,
-        in_channels,
-        out_channels,
+        in_channels: int,
+        out_channels: int,
         kernel_size,
         stride=1,
         padding=0,
         output_padding=0,
-        groups=1,
-        bias=True,
+        groups: int = 1,
+        bias: bool = True,
         dilation=1,
-        padding_mode="zeros",
+        padding_mode: str = "zeros",
         device=None,
         dtype=None,
     ) -> None:
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
-        super().__init__(
+        self._build(
             in_channels,
             out_channels,
             kernel_size,
@@ -309,107 +284,17 @@ class ConvTranspose1d(_ConvTransposeNd):
 
     _nd = 1
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size,
-        stride=1,
-        padding=0,
-        output_padding=0,
-        groups: int = 1,
-        bias: bool = True,
-        dilation=1,
-        padding_mode: str = "zeros",
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__(
-            in_channels,
-            out_channels,
-            kernel_size,
-            stride,
-            padding,
-            output_padding,
-            groups,
-            bias,
-            dilation,
-            padding_mode,
-            device,
-            dtype,
-        )
-
 
 class ConvTranspose2d(_ConvTransposeNd):
     """Apply a 2-d transposed convolution (the gradient of Conv2d with respect to its input)."""
 
     _nd = 2
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size,
-        stride=1,
-        padding=0,
-        output_padding=0,
-        groups: int = 1,
-        bias: bool = True,
-        dilation=1,
-        padding_mode: str = "zeros",
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__(
-            in_channels,
-            out_channels,
-            kernel_size,
-            stride,
-            padding,
-            output_padding,
-            groups,
-            bias,
-            dilation,
-            padding_mode,
-            device,
-            dtype,
-        )
-
 
 class ConvTranspose3d(_ConvTransposeNd):
     """Apply a 3-d transposed convolution."""
 
     _nd = 3
-
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size,
-        stride=1,
-        padding=0,
-        output_padding=0,
-        groups: int = 1,
-        bias: bool = True,
-        dilation=1,
-        padding_mode: str = "zeros",
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__(
-            in_channels,
-            out_channels,
-            kernel_size,
-            stride,
-            padding,
-            output_padding,
-            groups,
-            bias,
-            dilation,
-            padding_mode,
-            device,
-            dtype,
-        )
 
 
 class _LazyConvMixin:
@@ -440,6 +325,19 @@ class _LazyConvMixin:
         return self.forward(input, *args, **kwargs)
 
 
+def _lazy_class(plain, __init__):
+    return type(
+        "Lazy" + plain.__name__,
+        (_LazyConvMixin, plain),
+        {
+            "__init__": __init__,
+            "cls_to_become": plain,
+            "__module__": __name__,
+            "__doc__": f"{plain.__name__} whose in_channels is read from the first input.",
+        },
+    )
+
+
 def _lazy(plain):
     def __init__(
         self,
@@ -457,17 +355,7 @@ def _lazy(plain):
         plain.__init__(self, 0, 0, kernel_size, stride, padding, dilation, groups, bias, padding_mode, device, dtype)
         self.out_channels = out_channels
 
-    cls = type(
-        "Lazy" + plain.__name__,
-        (_LazyConvMixin, plain),
-        {
-            "__init__": __init__,
-            "cls_to_become": plain,
-            "__module__": __name__,
-            "__doc__": f"{plain.__name__} whose in_channels is read from the first input.",
-        },
-    )
-    return cls
+    return _lazy_class(plain, __init__)
 
 
 def _lazy_transpose(plain):
@@ -502,16 +390,7 @@ def _lazy_transpose(plain):
         )
         self.out_channels = out_channels
 
-    return type(
-        "Lazy" + plain.__name__,
-        (_LazyConvMixin, plain),
-        {
-            "__init__": __init__,
-            "cls_to_become": plain,
-            "__module__": __name__,
-            "__doc__": f"{plain.__name__} whose in_channels is read from the first input.",
-        },
-    )
+    return _lazy_class(plain, __init__)
 
 
 LazyConv1d = _lazy(Conv1d)
