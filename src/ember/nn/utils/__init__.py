@@ -1,4 +1,4 @@
-"""nn.utils: clip_grad_norm_, clip_grad_value_, parameters_to_vector, vector_to_parameters."""
+"""nn.utils: clip_grad_norm_, clip_grad_value_, parameters_to_vector, vector_to_parameters, rnn (pack/pad helpers)."""
 
 from __future__ import annotations
 
