@@ -162,6 +162,12 @@ def _getitem_raw(t, index):
     return Slice.apply(t, index=index) if basic else Index.apply(t, index=index)
 
 
+def _plain_slice(s):
+    t = type(s.step)
+    return (type(s.start) is int or s.start is None) and (type(s.stop) is int or s.stop is None) and (
+        s.step is None or (t is int and s.step > 0))
+
+
 def getitem(self, index):
     """Index as torch: basic indices give views, advanced ones copies."""
     x = self._data
@@ -172,6 +178,10 @@ def getitem(self, index):
         from .shape import Select
 
         return Select.apply(self, index=index)
+    if type(index) is slice and x.ndim and _plain_slice(index):  # fast path: x[a:b] / x[a:b:c]
+        from .shape import Slice
+
+        return Slice.apply(self, index=(index,))
     if x.ndim == 0 and not (index is None or index is Ellipsis or (isinstance(index, tuple) and all(
             i is None or i is Ellipsis for i in index)) or isinstance(index, (Tensor, list, bool))):
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
@@ -352,7 +362,7 @@ def _check_gather(input, dim, index, name):
     if index.dtype is not D.int64 and index.dtype is not D.int32:  # torch 2.13 takes int32 indices too
         raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
     if index.ndim != input.ndim and not (index.ndim <= 1 and input.ndim <= 1):
-        raise RuntimeError(f"Index tensor must have the same number of dimensions as input tensor")
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
 
 
 def gather(input, dim, index, *, sparse_grad=False, out=None):
@@ -468,7 +478,8 @@ def _check_scatter(input, d, index, src, name):
     ish, xsh = index._data.shape, input._data.shape
     src_t = isinstance(src, Tensor)
     if len(ish) == len(xsh) and (any(ish[k] > xsh[k] for k in range(len(ish)) if k != d) or (
-            src_t and len(src._data.shape) == len(ish) and any(a > b for a, b in zip(ish, src._data.shape)))):
+            src_t and len(src._data.shape) == len(ish)
+            and any(a > b for a, b in zip(ish, src._data.shape, strict=True)))):
         msg = (f"Expected index [{', '.join(map(str, ish))}] to be no larger than self "
                f"[{', '.join(map(str, xsh))}] apart from dimension {d}")
         if src_t:
@@ -533,7 +544,7 @@ def index_add(input, dim, index, source, *, alpha=1):
         raise RuntimeError(f"index_add_(): self ({D.dtype_name_cap(input.dtype)}) and source "
                            f"({D.dtype_name_cap(source.dtype)}) must have the same scalar type")
     xs, ss = input._data.shape, source._data.shape
-    if len(xs) != len(ss) or any(a != b for k, (a, b) in enumerate(zip(xs, ss)) if k != d) or \
+    if len(xs) != len(ss) or any(a != b for k, (a, b) in enumerate(zip(xs, ss, strict=True)) if k != d) or \
             (ss and ss[d] != index._data.size):
         raise RuntimeError(
             "source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = "

@@ -351,6 +351,8 @@ class Slice(Op):
     def forward(ctx, x, index):
         ctx.in_shape = x.shape
         ctx.index = index
+        if type(index) is int:
+            return x[index, ...]  # the Ellipsis makes NumPy return a (0-d) view, never a scalar
         out = x[index]
         if type(out) is not type(x):  # all-int index: NumPy gives a scalar, torch a 0-d view
             out = x[(*index, Ellipsis) if type(index) is tuple else (index, Ellipsis)]
