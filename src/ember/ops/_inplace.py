@@ -86,6 +86,53 @@ def snapshot(self: Tensor) -> Tensor:
     return old
 
 
+_OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single memory location. "
+    "Please clone() the tensor before performing the operation."
+)
+
+
+def internal_overlap(a) -> bool:
+    """Whether elements of ``a`` share memory (torch's has_internal_overlap: a dimension of size > 1, stride 0)."""
+    return any(st == 0 and n > 1 for n, st in zip(a.shape, a.strides, strict=True))
+
+
+def check_overlap(a) -> None:
+    """Raise torch's error for a write into ``a`` (an expanded tensor's array) whose elements share memory."""
+    if 0 in a.strides and internal_overlap(a):
+        raise RuntimeError(_OVERLAP)
+
+
+class _Interface:
+    """An ``__array_interface__`` holder: NumPy makes a writeable array over the memory it describes."""
+
+    __slots__ = ("__array_interface__", "base")
+
+    def __init__(self, interface, base):
+        self.__array_interface__ = interface
+        self.base = base  # keeps the memory's owner alive as long as the new array
+
+
+def writable(a):
+    """``a``, or a writeable array over the same memory when ``a`` is a read-only view (an expand, or a view of one).
+
+    torch lets ``fill_``/``zero_`` and writes into non-overlapping views (``x.expand(2, 3)[0] = v``) reach the
+    expanded tensor's storage; NumPy's broadcast views are read-only, so the write goes through this alias.
+    torch also writes into a NumPy array the user flagged read-only (from_numpy warns); memory NumPy does not own
+    and that is read-only (np.frombuffer of bytes) stays read-only.
+    """
+    if a.flags.writeable:
+        return a
+    root = a
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if not root.flags.writeable and not root.flags.owndata:  # e.g. np.frombuffer(bytes): truly read-only memory
+        raise ValueError("assignment destination is read-only")
+    interface = dict(a.__array_interface__)
+    interface["data"] = (interface["data"][0], False)
+    return np.asarray(_Interface(interface, root))
+
+
 def cast_error(result: D.dtype, out: D.dtype) -> RuntimeError:
     return RuntimeError(
         f"result type {D.dtype_name_cap(result)} can't be cast to the desired output type {D.dtype_name_cap(out)}"
@@ -107,12 +154,11 @@ def assign(self: Tensor, result: Tensor) -> Tensor:
                 f"output with shape [{', '.join(map(str, xp_self.shape))}] doesn't match the broadcast shape "
                 f"[{', '.join(map(str, bshape or result._data.shape))}]"
             )
-    if not xp_self.flags.writeable:
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
-            "location. Please clone() the tensor before performing the operation."
-        )
-    xp_self[...] = result._data
+    dst = xp_self
+    if not xp_self.flags.writeable or 0 in xp_self.strides:
+        check_overlap(xp_self)
+        dst = writable(xp_self)
+    dst[...] = result._data
     self._bump()
     fn = result.grad_fn
     if fn is not None:
