@@ -7,13 +7,14 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     _blocked,
-    _check_lr,
+    _check_hparams,
     _closure_loss,
+    _grad_with_decay,
+    _init_state,
     _NoGrad,
-    _real,
-    _step_tensor,
+    _params_with_grad,
+    _step_arrays,
     _to_scalar,
-    _zeros_like,
 )
 
 __all__ = ["Adadelta"]
@@ -37,13 +38,7 @@ class Adadelta(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hparams(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
         defaults = {
             "lr": lr,
             "rho": rho,
@@ -63,33 +58,18 @@ class Adadelta(Optimizer):
             for group in self.param_groups:
                 lr, rho, eps = _to_scalar(group["lr"]), group["rho"], group["eps"]
                 wd, maximize = group["weight_decay"], group["maximize"]
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    if p._grad.is_sparse:
-                        raise RuntimeError("Adadelta does not support sparse gradients")
-                    st = self.state[p]
+                for p, st in _params_with_grad(self, group, "Adadelta does not support sparse gradients"):
                     if len(st) == 0:
-                        st["step"] = _step_tensor()
-                        st["square_avg"] = _zeros_like(p)
-                        st["acc_delta"] = _zeros_like(p)
+                        _init_state(st, p, "square_avg", "acc_delta")
                     st["step"]._data += 1
-                    arrays = (
-                        _real(p._data),
-                        _real(p._grad._data),
-                        _real(st["square_avg"]._data),
-                        _real(st["acc_delta"]._data),
-                    )
+                    arrays = _step_arrays(p, st, "square_avg", "acc_delta")
                     _blocked(_adadelta_kernel, arrays, lr, rho, eps, wd, maximize)
                     p._bump()
         return loss
 
 
 def _adadelta_kernel(fma, param, grad, square_avg, acc_delta, lr, rho, eps, wd, maximize):
-    if maximize:
-        grad = -grad
-    if wd != 0:
-        grad = fma(wd, param, grad)
+    grad = _grad_with_decay(fma, param, grad, wd, maximize)
     square_avg *= rho
     fma(grad * (1 - rho), grad, square_avg, out=square_avg)
     std = square_avg + eps

@@ -8,10 +8,11 @@ from .optimizer import (
     Optimizer,
     _blocked,
     _check_fused_foreach,
-    _check_lr,
+    _check_hparams,
     _closure_loss,
+    _grad_with_decay,
     _NoGrad,
-    _real,
+    _step_arrays,
     _step_tensor,
     _to_scalar,
 )
@@ -38,15 +39,13 @@ class Adagrad(Optimizer):
         differentiable: bool = False,
         fused: bool | None = None,
     ) -> None:
-        _check_lr(lr)
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_hparams(
+            lr=lr,
+            lr_decay=lr_decay,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            eps=eps,
+        )
         defaults = {
             "lr": lr,
             "lr_decay": lr_decay,
@@ -90,17 +89,14 @@ class Adagrad(Optimizer):
                     step_t = st["step"]._data
                     step_t += 1
                     clr = lr / (1 + (float(step_t) - 1) * lr_decay)
-                    arrays = (_real(p._data), _real(p._grad._data), _real(st["sum"]._data))
+                    arrays = _step_arrays(p, st, "sum")
                     _blocked(_adagrad_kernel, arrays, clr, wd, eps, maximize)
                     p._bump()
         return loss
 
 
 def _adagrad_kernel(fma, param, grad, state_sum, clr, wd, eps, maximize):
-    if maximize:
-        grad = -grad
-    if wd != 0:
-        grad = fma(wd, param, grad)
+    grad = _grad_with_decay(fma, param, grad, wd, maximize)
     fma(grad, grad, state_sum, out=state_sum)  # torch: state_sum.addcmul_(grad, grad, value=1)
     std = np.sqrt(state_sum)
     std += eps

@@ -8,14 +8,15 @@ from .._tensor import Tensor
 from .optimizer import (
     Optimizer,
     _blocked,
-    _check_betas,
     _check_fused_foreach,
-    _check_lr,
+    _check_hparams,
     _closure_loss,
+    _grad_with_decay,
+    _init_state,
     _lerp_,
     _NoGrad,
-    _real,
-    _step_tensor,
+    _params_with_grad,
+    _step_arrays,
     _to_scalar,
     _zeros_like,
 )
@@ -60,12 +61,7 @@ class Adam(Optimizer):
         fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        _check_betas(betas)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hparams(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         if not (
             (isinstance(betas[0], float) and isinstance(betas[1], float))
             or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))
@@ -102,17 +98,10 @@ def _adam_group(opt: Optimizer, group: dict, name: str) -> None:
     eps, wd = group["eps"], _to_scalar(group["weight_decay"])
     amsgrad, maximize = group["amsgrad"], group["maximize"]
     decoupled = group.get("decoupled_weight_decay", False)
-    state_all = opt.state
-    for p in group["params"]:
-        if p._grad is None:
-            continue
-        if p._grad.is_sparse:
-            raise RuntimeError(f"{name} does not support sparse gradients, please consider SparseAdam instead")
-        st = state_all[p]
+    sparse_error = f"{name} does not support sparse gradients, please consider SparseAdam instead"
+    for p, st in _params_with_grad(opt, group, sparse_error):
         if len(st) == 0:
-            st["step"] = _step_tensor()
-            st["exp_avg"] = _zeros_like(p)
-            st["exp_avg_sq"] = _zeros_like(p)
+            _init_state(st, p, "exp_avg", "exp_avg_sq")
             if amsgrad:
                 st["max_exp_avg_sq"] = _zeros_like(p)
         step_t = st["step"]._data
@@ -122,13 +111,7 @@ def _adam_group(opt: Optimizer, group: dict, name: str) -> None:
         bias_correction2 = 1 - beta2**step
         step_size = lr / bias_correction1
         bias_correction2_sqrt = bias_correction2**0.5
-        arrays = (
-            _real(p._data),
-            _real(p._grad._data),
-            _real(st["exp_avg"]._data),
-            _real(st["exp_avg_sq"]._data),
-            _real(st["max_exp_avg_sq"]._data) if amsgrad else None,
-        )
+        arrays = _step_arrays(p, st, "exp_avg", "exp_avg_sq", "max_exp_avg_sq" if amsgrad else None)
         _blocked(_adam_kernel, arrays, lr, beta1, beta2, eps, wd, decoupled, maximize, step_size, bias_correction2_sqrt)
         p._bump()
 
@@ -150,13 +133,7 @@ def _adam_kernel(
     step_size,
     bias_correction2_sqrt,
 ):
-    if maximize:
-        grad = -grad
-    if wd != 0:
-        if decoupled:
-            param *= 1 - lr * wd
-        else:
-            grad = fma(wd, param, grad)  # torch: grad.add(param, alpha=weight_decay)
+    grad = _grad_with_decay(fma, param, grad, wd, maximize, lr if decoupled else None)
     _lerp_(fma, exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
     fma(grad * (1 - beta2), grad, exp_avg_sq, out=exp_avg_sq)  # torch: addcmul_(grad, grad, value=1 - beta2)

@@ -7,15 +7,15 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     _blocked,
-    _check_betas,
-    _check_lr,
+    _check_hparams,
     _closure_loss,
+    _grad_with_decay,
+    _init_state,
     _lerp_,
     _NoGrad,
-    _real,
-    _step_tensor,
+    _params_with_grad,
+    _step_arrays,
     _to_scalar,
-    _zeros_like,
 )
 
 __all__ = ["Adamax"]
@@ -39,12 +39,7 @@ class Adamax(Optimizer):
         differentiable: bool = False,
         capturable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        _check_betas(betas)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hparams(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         defaults = {
             "lr": lr,
             "betas": betas,
@@ -64,35 +59,20 @@ class Adamax(Optimizer):
             for group in self.param_groups:
                 lr, (beta1, beta2) = _to_scalar(group["lr"]), group["betas"]
                 eps, wd, maximize = group["eps"], group["weight_decay"], group["maximize"]
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    if p._grad.is_sparse:
-                        raise RuntimeError("Adamax does not support sparse gradients")
-                    st = self.state[p]
+                for p, st in _params_with_grad(self, group, "Adamax does not support sparse gradients"):
                     if len(st) == 0:
-                        st["step"] = _step_tensor()
-                        st["exp_avg"] = _zeros_like(p)
-                        st["exp_inf"] = _zeros_like(p)
+                        _init_state(st, p, "exp_avg", "exp_inf")
                     step_t = st["step"]._data
                     step_t += 1
                     clr = lr / (1 - beta1 ** float(step_t))
-                    arrays = (
-                        _real(p._data),
-                        _real(p._grad._data),
-                        _real(st["exp_avg"]._data),
-                        _real(st["exp_inf"]._data),
-                    )
+                    arrays = _step_arrays(p, st, "exp_avg", "exp_inf")
                     _blocked(_adamax_kernel, arrays, clr, beta1, beta2, eps, wd, maximize)
                     p._bump()
         return loss
 
 
 def _adamax_kernel(fma, param, grad, exp_avg, exp_inf, clr, beta1, beta2, eps, wd, maximize):
-    if maximize:
-        grad = -grad
-    if wd != 0:
-        grad = fma(wd, param, grad)
+    grad = _grad_with_decay(fma, param, grad, wd, maximize)
     _lerp_(fma, exp_avg, grad, 1 - beta1)
     exp_inf *= beta2
     norm = np.abs(grad)

@@ -7,13 +7,15 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     _blocked,
-    _check_lr,
+    _check_hparams,
     _closure_loss,
+    _grad_with_decay,
+    _init_state,
     _NoGrad,
-    _real,
+    _params_with_grad,
+    _step_arrays,
     _step_tensor,
     _to_scalar,
-    _zeros_like,
 )
 
 __all__ = ["ASGD"]
@@ -37,9 +39,7 @@ class ASGD(Optimizer):
         differentiable: bool = False,
         capturable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hparams(lr=lr, weight_decay=weight_decay)
         defaults = {
             "lr": lr,
             "lambd": lambd,
@@ -67,20 +67,12 @@ class ASGD(Optimizer):
             for group in self.param_groups:
                 lr, lambd, alpha, t0 = _to_scalar(group["lr"]), group["lambd"], group["alpha"], group["t0"]
                 wd, maximize = group["weight_decay"], group["maximize"]
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    if p._grad.is_sparse:
-                        raise RuntimeError("ASGD does not support sparse gradients")
-                    st = self.state[p]
+                for p, st in _params_with_grad(self, group, "ASGD does not support sparse gradients"):
                     if len(st) == 0:
-                        st["step"] = _step_tensor()
-                        st["eta"] = _step_tensor(lr)
-                        st["mu"] = _step_tensor(1.0)
-                        st["ax"] = _zeros_like(p)
+                        _init_state(st, p, "ax", eta=lr, mu=1.0)
                     step_t, eta, mu = st["step"]._data, st["eta"]._data, st["mu"]._data
                     step_t += 1
-                    arrays = (_real(p._data), _real(p._grad._data), _real(st["ax"]._data))
+                    arrays = _step_arrays(p, st, "ax")
                     _blocked(_asgd_kernel, arrays, wd, lambd, float(eta), mu[()], maximize)
                     step = float(step_t)
                     # torch: the new eta and mu go through float32 tensors (torch.as_tensor of a Python float)
@@ -91,10 +83,7 @@ class ASGD(Optimizer):
 
 
 def _asgd_kernel(fma, param, grad, ax, wd, lambd, eta, mu, maximize):
-    if maximize:
-        grad = -grad
-    if wd != 0:
-        grad = fma(wd, param, grad)
+    grad = _grad_with_decay(fma, param, grad, wd, maximize)
     param *= 1 - lambd * eta  # decay term
     fma(-eta, grad, param, out=param)  # torch: param.add_(grad, alpha=-eta)
     if mu != 1:

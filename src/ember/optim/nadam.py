@@ -7,15 +7,16 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     _blocked,
-    _check_betas,
-    _check_lr,
+    _check_hparams,
     _closure_loss,
+    _grad_with_decay,
+    _init_state,
     _lerp_,
     _NoGrad,
-    _real,
+    _params_with_grad,
+    _step_arrays,
     _step_tensor,
     _to_scalar,
-    _zeros_like,
 )
 
 __all__ = ["NAdam"]
@@ -41,14 +42,7 @@ class NAdam(Optimizer):
         capturable: bool = False,
         differentiable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        _check_betas(betas)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        _check_hparams(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay, momentum_decay=momentum_decay)
         defaults = {
             "lr": lr,
             "betas": betas,
@@ -77,17 +71,9 @@ class NAdam(Optimizer):
                 lr, (beta1, beta2) = _to_scalar(group["lr"]), group["betas"]
                 eps, wd, momentum_decay = group["eps"], group["weight_decay"], group["momentum_decay"]
                 decoupled, maximize = group["decoupled_weight_decay"], group["maximize"]
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    if p._grad.is_sparse:
-                        raise RuntimeError("NAdam does not support sparse gradients")
-                    st = self.state[p]
+                for p, st in _params_with_grad(self, group, "NAdam does not support sparse gradients"):
                     if len(st) == 0:
-                        st["step"] = _step_tensor()
-                        st["mu_product"] = _step_tensor(1.0)
-                        st["exp_avg"] = _zeros_like(p)
-                        st["exp_avg_sq"] = _zeros_like(p)
+                        _init_state(st, p, "exp_avg", "exp_avg_sq", mu_product=1.0)
                     step_t = st["step"]._data
                     step_t += 1
                     step = float(step_t)
@@ -100,12 +86,7 @@ class NAdam(Optimizer):
                     mu_product_next = mu_product * mu_next
                     value_grad = -lr * (1.0 - mu) / (1.0 - mu_product)
                     value_avg = (-lr * mu_next) / (1.0 - mu_product_next)
-                    arrays = (
-                        _real(p._data),
-                        _real(p._grad._data),
-                        _real(st["exp_avg"]._data),
-                        _real(st["exp_avg_sq"]._data),
-                    )
+                    arrays = _step_arrays(p, st, "exp_avg", "exp_avg_sq")
                     _blocked(
                         _nadam_kernel, arrays, lr, beta1, beta2, eps, wd, decoupled, maximize,
                         bias_correction2, value_grad, value_avg,
@@ -116,13 +97,7 @@ class NAdam(Optimizer):
 
 def _nadam_kernel(fma, param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, wd, decoupled, maximize,
                   bias_correction2, value_grad, value_avg):  # fmt: skip
-    if maximize:
-        grad = -grad
-    if wd != 0:
-        if decoupled:
-            param *= 1 - lr * wd
-        else:
-            grad = fma(wd, param, grad)
+    grad = _grad_with_decay(fma, param, grad, wd, maximize, lr if decoupled else None)
     _lerp_(fma, exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
     fma(grad * (1 - beta2), grad, exp_avg_sq, out=exp_avg_sq)

@@ -499,6 +499,67 @@ def _check_nonneg(name: str, value) -> None:
         raise ValueError(f"Invalid {name} value: {value}")
 
 
+_HPARAM_LABEL = {"eps": "epsilon"}  # torch: "Invalid epsilon value", the other names as spelt
+_HPARAM_MAX = {"rho": 1.0}
+
+
+def _check_hparams(**values) -> None:
+    """Raise torch's ValueError for the first invalid hyper-parameter, checked in the order given.
+
+    ``lr`` and ``betas`` get their own checks; every other value must be non-negative (``rho`` also at most 1).
+    """
+    for name, value in values.items():
+        if name == "lr":
+            _check_lr(value)
+        elif name == "betas":
+            _check_betas(value)
+        elif name in _HPARAM_MAX:
+            if not 0.0 <= value <= _HPARAM_MAX[name]:
+                raise ValueError(f"Invalid {name} value: {value}")
+        else:
+            _check_nonneg(_HPARAM_LABEL.get(name, name), value)
+
+
+def _params_with_grad(opt, group: dict, sparse_error: str):
+    """Yield ``(param, state)`` for each parameter of ``group`` that has a gradient; torch's error if it is sparse."""
+    state = opt.state
+    for p in group["params"]:
+        if p._grad is None:
+            continue
+        if p._grad.is_sparse:
+            raise RuntimeError(sparse_error)
+        yield p, state[p]
+
+
+def _init_state(st: dict, p: Tensor, *zeros: str, **values: float) -> None:
+    """Fill a fresh state in torch's key order: ``step``, then 0-d ``values``, then zero buffers shaped like ``p``."""
+    st["step"] = _step_tensor()
+    for name, value in values.items():
+        st[name] = _step_tensor(value)
+    for name in zeros:
+        st[name] = _zeros_like(p)
+
+
+def _step_arrays(p: Tensor, st: dict, *names: str | None) -> tuple:
+    """The real arrays a kernel updates: the parameter, its gradient, then the named state buffers (None stays None)."""
+    return (_real(p._data), _real(p._grad._data), *(None if n is None else _real(st[n]._data) for n in names))
+
+
+def _grad_with_decay(fma, param, grad, wd, maximize: bool, decoupled_lr=None):
+    """Return the gradient to use: negated under ``maximize``, plus ``wd * param`` (L2 weight decay).
+
+    With ``decoupled_lr`` (AdamW-style decoupled decay) ``param`` itself shrinks by ``lr * wd`` instead.
+    """
+    if maximize:
+        grad = -grad
+    if wd != 0:
+        if decoupled_lr is not None:
+            param *= 1 - decoupled_lr * wd
+        else:
+            grad = fma(wd, param, grad)  # torch: grad.add(param, alpha=weight_decay)
+    return grad
+
+
 _f32 = np.dtype(np.float32)
 
 

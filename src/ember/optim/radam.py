@@ -7,15 +7,15 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     _blocked,
-    _check_betas,
-    _check_lr,
+    _check_hparams,
     _closure_loss,
+    _grad_with_decay,
+    _init_state,
     _lerp_,
     _NoGrad,
-    _real,
-    _step_tensor,
+    _params_with_grad,
+    _step_arrays,
     _to_scalar,
-    _zeros_like,
 )
 
 __all__ = ["RAdam"]
@@ -40,12 +40,7 @@ class RAdam(Optimizer):
         capturable: bool = False,
         differentiable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        _check_betas(betas)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hparams(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         defaults = {
             "lr": lr,
             "betas": betas,
@@ -67,16 +62,9 @@ class RAdam(Optimizer):
                 lr, (beta1, beta2) = _to_scalar(group["lr"]), group["betas"]
                 eps, wd = group["eps"], group["weight_decay"]
                 decoupled, maximize = group["decoupled_weight_decay"], group["maximize"]
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    if p._grad.is_sparse:
-                        raise RuntimeError("RAdam does not support sparse gradients")
-                    st = self.state[p]
+                for p, st in _params_with_grad(self, group, "RAdam does not support sparse gradients"):
                     if len(st) == 0:
-                        st["step"] = _step_tensor()
-                        st["exp_avg"] = _zeros_like(p)
-                        st["exp_avg_sq"] = _zeros_like(p)
+                        _init_state(st, p, "exp_avg", "exp_avg_sq")
                     step_t = st["step"]._data
                     step_t += 1
                     step = float(step_t)
@@ -87,12 +75,7 @@ class RAdam(Optimizer):
                     rect = None
                     if rho_t > 5.0:
                         rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-                    arrays = (
-                        _real(p._data),
-                        _real(p._grad._data),
-                        _real(st["exp_avg"]._data),
-                        _real(st["exp_avg_sq"]._data),
-                    )
+                    arrays = _step_arrays(p, st, "exp_avg", "exp_avg_sq")
                     _blocked(
                         _radam_kernel, arrays, lr, beta1, beta2, eps, wd, decoupled, maximize,
                         bias_correction1, bias_correction2, rect,
@@ -103,13 +86,7 @@ class RAdam(Optimizer):
 
 def _radam_kernel(fma, param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, wd, decoupled, maximize,
                   bias_correction1, bias_correction2, rect):  # fmt: skip
-    if maximize:
-        grad = -grad
-    if wd != 0:
-        if decoupled:
-            param *= 1 - lr * wd
-        else:
-            grad = fma(wd, param, grad)
+    grad = _grad_with_decay(fma, param, grad, wd, maximize, lr if decoupled else None)
     _lerp_(fma, exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
     fma(grad * (1 - beta2), grad, exp_avg_sq, out=exp_avg_sq)

@@ -7,12 +7,14 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     _blocked,
-    _check_lr,
+    _check_hparams,
     _closure_loss,
+    _grad_with_decay,
+    _init_state,
     _lerp_,
     _NoGrad,
-    _real,
-    _step_tensor,
+    _params_with_grad,
+    _step_arrays,
     _to_scalar,
     _zeros_like,
 )
@@ -39,15 +41,7 @@ class RMSprop(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        _check_hparams(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         defaults = {
             "lr": lr,
             "momentum": momentum,
@@ -70,26 +64,20 @@ class RMSprop(Optimizer):
                 lr, alpha, eps = _to_scalar(group["lr"]), group["alpha"], group["eps"]
                 wd, momentum, centered = group["weight_decay"], group["momentum"], group["centered"]
                 maximize = group["maximize"]
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    if p._grad.is_sparse:
-                        raise RuntimeError("RMSprop does not support sparse gradients")
-                    st = self.state[p]
+                for p, st in _params_with_grad(self, group, "RMSprop does not support sparse gradients"):
                     if len(st) == 0:
-                        st["step"] = _step_tensor()
-                        st["square_avg"] = _zeros_like(p)
+                        _init_state(st, p, "square_avg")
                         if momentum > 0:
                             st["momentum_buffer"] = _zeros_like(p)
                         if centered:
                             st["grad_avg"] = _zeros_like(p)
                     st["step"]._data += 1
-                    arrays = (
-                        _real(p._data),
-                        _real(p._grad._data),
-                        _real(st["square_avg"]._data),
-                        _real(st["momentum_buffer"]._data) if momentum > 0 else None,
-                        _real(st["grad_avg"]._data) if centered else None,
+                    arrays = _step_arrays(
+                        p,
+                        st,
+                        "square_avg",
+                        "momentum_buffer" if momentum > 0 else None,
+                        "grad_avg" if centered else None,
                     )
                     _blocked(_rmsprop_kernel, arrays, lr, alpha, eps, wd, momentum, maximize)
                     p._bump()
@@ -97,10 +85,7 @@ class RMSprop(Optimizer):
 
 
 def _rmsprop_kernel(fma, param, grad, square_avg, buf, grad_avg, lr, alpha, eps, wd, momentum, maximize):
-    if maximize:
-        grad = -grad
-    if wd != 0:
-        grad = fma(wd, param, grad)
+    grad = _grad_with_decay(fma, param, grad, wd, maximize)
     square_avg *= alpha
     fma(grad * (1 - alpha), grad, square_avg, out=square_avg)
     if grad_avg is not None:

@@ -9,11 +9,11 @@ from .optimizer import (
     _check_lr,
     _closure_loss,
     _full_like,
+    _init_state,
     _NoGrad,
+    _params_with_grad,
     _real,
-    _step_tensor,
     _to_scalar,
-    _zeros_like,
 )
 
 __all__ = ["Rprop"]
@@ -58,15 +58,9 @@ class Rprop(Optimizer):
                 etaminus, etaplus = group["etas"]
                 step_size_min, step_size_max = group["step_sizes"]
                 maximize = group["maximize"]
-                for p in group["params"]:
-                    if p._grad is None:
-                        continue
-                    if p._grad.is_sparse:
-                        raise RuntimeError("Rprop does not support sparse gradients")
-                    st = self.state[p]
+                for p, st in _params_with_grad(self, group, "Rprop does not support sparse gradients"):
                     if len(st) == 0:
-                        st["step"] = _step_tensor()
-                        st["prev"] = _zeros_like(p)
+                        _init_state(st, p, "prev")
                         lr = _to_scalar(group["lr"])
                         st["step_size"] = _full_like(p, complex(lr, lr) if p._data.dtype.kind == "c" else lr)
                     st["step"]._data += 1
