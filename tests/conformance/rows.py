@@ -1868,6 +1868,19 @@ ALIASES = (
     ]
 )
 
+NDARRAY_OPERANDS = [
+    Row(
+        f"op {sym} ndarray",
+        lambda d: [Sample(make((3,), d), Raw(make((3,), "float64")), note="array right")],
+        dtypes=("int64", "float32"),
+        call=op(f),
+        errors=[Error(Sample(Raw(np.array(2.0)), make((3,))), TypeError, call=op(f), note="array left")]
+        if left
+        else [],
+    )
+    for sym, f, left in [("+", operator.add, True), ("*", operator.mul, True), ("==", operator.eq, False)]
+]
+
 SETITEM_SCALARS = [
     Row(
         "setitem scalar",
@@ -2165,7 +2178,8 @@ BAD = [
 ]
 
 ROWS = (
-    EDGE_GRADS
+    NDARRAY_OPERANDS
+    + EDGE_GRADS
     + ALIASES
     + INFO
     + SHIFTS

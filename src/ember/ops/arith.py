@@ -13,7 +13,6 @@ from ..autograd.function import Op
 from ._binary import Binary, result_dtype
 from ._inplace import inplace
 
-
 # torch computes with nan and inf silently: NumPy's floating-point RuntimeWarnings ("invalid value encountered in
 # multiply", "overflow encountered in cast") raised inside ember's ops are noise to the user, so they are filtered for
 # ember's op modules only (np.errstate around every op would cost a microsecond each, bench_overhead)
@@ -545,13 +544,15 @@ _METHODS = {
     "__ifloordiv__": lambda self, o: inplace(self, floor_divide, o),
     "__imod__": lambda self, o: inplace(self, remainder, o), "__ipow__": _pow_,
 }
-def _operator(fn):
+def _operator(fn, reflected=False):
     """An operator method: NotImplemented for a non-number operand, so Python raises its own TypeError."""
 
     def op(self, other):
         try:
             return fn(self, other)
         except D.NotANumber:
+            if isinstance(other, np.ndarray) and other.ndim and not reflected:  # torch: t + array works, not array + t
+                return fn(self, Tensor._from(other))
             return NotImplemented
 
     op.__name__ = fn.__name__
@@ -561,7 +562,7 @@ def _operator(fn):
 _OPERATORS = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow")
 for _name, _fn in _METHODS.items():
     if _name.startswith("__") and (_name.strip("_") in _OPERATORS or _name.strip("_")[1:] in _OPERATORS):
-        _fn = _operator(_fn)
+        _fn = _operator(_fn, _name.startswith("__r"))
     setattr(Tensor, _name, _fn)
 del _name, _fn
 _ = result_dtype

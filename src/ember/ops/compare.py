@@ -193,7 +193,8 @@ _METHODS = {
     "__rand__": bitwise_and, "__ror__": bitwise_or, "__rxor__": bitwise_xor,
     "bitwise_left_shift": bitwise_left_shift, "bitwise_right_shift": bitwise_right_shift,
     "__lshift__": bitwise_left_shift, "__rshift__": bitwise_right_shift,
-    "__rlshift__": lambda self, o: bitwise_left_shift(o, self), "__rrshift__": lambda self, o: bitwise_right_shift(o, self),
+    "__rlshift__": lambda self, o: bitwise_left_shift(o, self),
+    "__rrshift__": lambda self, o: bitwise_right_shift(o, self),
     "__ilshift__": lambda self, o: inplace(self, bitwise_left_shift, o),
     "__irshift__": lambda self, o: inplace(self, bitwise_right_shift, o),
     "__iand__": lambda self, o: inplace(self, bitwise_and, o),
@@ -206,13 +207,15 @@ _METHODS = {
     "gt_": lambda self, o: inplace(self, gt, o), "ge_": lambda self, o: inplace(self, ge, o),
     "logical_not_": lambda self: inplace(self, logical_not),
 }
-def _operator(fn):
+def _operator(fn, reflected=False):
     """An operator method: NotImplemented for a non-number operand (``t == "x"`` is then False, as in torch)."""
 
     def op(self, other):
         try:
             return fn(self, other)
         except D.NotANumber:
+            if isinstance(other, np.ndarray) and other.ndim and not reflected:  # torch: t + array works, not array + t
+                return fn(self, Tensor._from(other))
             return NotImplemented
 
     op.__name__ = fn.__name__
@@ -222,7 +225,9 @@ def _operator(fn):
 for _n, _f in _METHODS.items():
     if _n in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__and__", "__or__", "__xor__", "__rand__",
               "__ror__", "__rxor__", "__lshift__", "__rshift__", "__rlshift__", "__rrshift__"):
-        _f = _operator(_f)
+        # torch: an array operand works with == != & | ^ but not with the orderings
+        _f = _operator(_f, _n in ("__rand__", "__ror__", "__rxor__", "__rlshift__", "__rrshift__", "__lt__", "__le__",
+                                  "__gt__", "__ge__"))
     setattr(Tensor, _n, _f)
 del _n, _f
 Tensor.__hash__ = object.__hash__  # defining __eq__ above would otherwise make tensors unhashable
