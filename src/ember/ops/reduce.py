@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._dims import wrap_dim, wrap_dims
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap
 from ..autograd.function import Op
 from ..backend import array_module
 from . import _return_types as RT
@@ -23,6 +23,9 @@ def _unreduce(grad, shape, dims, keepdim):
     if not keepdim and dims:
         grad = grad.reshape(_kept_shape(shape, dims))
     return grad
+
+
+_ALL_AXES = tuple(tuple(range(n)) for n in range(65))  # axis=all of an n-d array, built once
 
 
 def _sum_dtype(input: Tensor, dtype):
@@ -50,9 +53,22 @@ class Sum(Op):
 class SumAll(Sum):
     grad_fn = "SumBackward0"
 
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad.expand(x.shape)  # a 0-d grad broadcasts as it is: no reshape to all-ones first
+
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """Sum the elements of ``input``, over ``dim`` when given; bool and int inputs give int64."""
+    if (dim is None and not input._requires_grad and not keepdim and dtype is None and out is None
+            and axis is None and keepdims is None):
+        # no-grad fast path for x.sum(): SumAll.forward's call, without Op.apply's bookkeeping
+        dt = input.dtype
+        if dt._cat <= 1:
+            dt = D.int64
+        x = input._data
+        return _wrap(x.sum(axis=_ALL_AXES[x.ndim], keepdims=False, dtype=dt.np))
     if axis is not None:
         dim = axis
     if keepdims is not None:
@@ -91,6 +107,13 @@ class MeanAll(Mean):
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """Average over ``dim`` (all elements by default); integer inputs are an error, as in torch."""
+    if (dim is None and not input._requires_grad and not keepdim and dtype is None and out is None
+            and axis is None and keepdims is None and input.dtype._cat >= 2):
+        # no-grad fast path for x.mean(): MeanAll.forward's call, without Op.apply's bookkeeping
+        x = input._data
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = array_module(x).mean(x, axis=_ALL_AXES[x.ndim], keepdims=False, dtype=input.dtype.np)
+        return _wrap(r)
     if axis is not None:
         dim = axis
     if keepdims is not None:
