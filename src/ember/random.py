@@ -241,10 +241,7 @@ def rand(
     **kw,
 ) -> Tensor:
     """Return uniform samples in [0, 1) with torch's stream (``size`` positional or as ``size=``)."""
-    shape = _shape("rand", size, kw.pop("size", size_))
-    d = _float_dtype(D._default[0] if dtype is None else dtype, "uniform")
-    arr = _gen(generator)._state.uniform(shape, d.np)
-    return _maybe_out(_place(arr, d, device, requires_grad), out)
+    return _sample("rand", "uniform", size, kw.pop("size", size_), generator, out, dtype, device, requires_grad)
 
 
 def randn(
@@ -260,9 +257,14 @@ def randn(
     **kw,
 ) -> Tensor:
     """Return standard normal samples with torch's stream (``size`` positional or as ``size=``)."""
-    shape = _shape("randn", size, kw.pop("size", size_))
-    d = _float_dtype(D._default[0] if dtype is None else dtype, "normal")
-    arr = _gen(generator)._state.normal(shape, d.np)
+    return _sample("randn", "normal", size, kw.pop("size", size_), generator, out, dtype, device, requires_grad)
+
+
+def _sample(fn: str, kind: str, size, kw_size, generator, out, dtype, device, requires_grad) -> Tensor:
+    """Draw ``fn``'s standard ``kind`` samples (the generator's method of that name) in the default float dtype."""
+    shape = _shape(fn, size, kw_size)
+    d = _float_dtype(D._default[0] if dtype is None else dtype, kind)
+    arr = getattr(_gen(generator)._state, kind)(shape, d.np)
     return _maybe_out(_place(arr, d, device, requires_grad), out)
 
 
@@ -353,13 +355,7 @@ def rand_like(
     memory_format=None,
 ) -> Tensor:
     """Return ``rand`` samples of ``input``'s shape, dtype and device."""
-    return rand(
-        size_=tuple(input.shape),
-        generator=generator,
-        dtype=dtype or input.dtype,
-        device=device or input.device,
-        requires_grad=requires_grad,
-    )
+    return rand(size_=tuple(input.shape), **_like(input, generator, dtype, device, requires_grad))
 
 
 def randn_like(
@@ -373,13 +369,7 @@ def randn_like(
     memory_format=None,
 ) -> Tensor:
     """Return ``randn`` samples of ``input``'s shape, dtype and device."""
-    return randn(
-        size_=tuple(input.shape),
-        generator=generator,
-        dtype=dtype or input.dtype,
-        device=device or input.device,
-        requires_grad=requires_grad,
-    )
+    return randn(size_=tuple(input.shape), **_like(input, generator, dtype, device, requires_grad))
 
 
 def randint_like(
@@ -397,15 +387,17 @@ def randint_like(
     """Return ``randint`` samples of ``input``'s shape, dtype and device; ``randint_like(x, high)`` too."""
     if high is None:
         low, high = 0, low
-    return randint(
-        low,
-        high,
-        tuple(input.shape),
-        generator=generator,
-        dtype=dtype or input.dtype,
-        device=device or input.device,
-        requires_grad=requires_grad,
-    )
+    return randint(low, high, tuple(input.shape), **_like(input, generator, dtype, device, requires_grad))
+
+
+def _like(input: Tensor, generator, dtype, device, requires_grad) -> dict:
+    """The keyword arguments a ``*_like`` factory passes on: ``input``'s dtype and device unless given."""
+    return {
+        "generator": generator,
+        "dtype": dtype or input.dtype,
+        "device": device or input.device,
+        "requires_grad": requires_grad,
+    }
 
 
 # ------------------------------------------------------------------------------------------- normal
@@ -559,20 +551,22 @@ def _fill(self: Tensor, draw, *extra):
     return self
 
 
+def _fill_float(self: Tensor, kind: str, generator, *params, **kw) -> Tensor:
+    """Fill a floating ``self`` with the generator's ``kind`` draws of parameters ``params`` (as Python floats)."""
+    dt = _float_dtype(self.dtype, kind).np
+    draw = getattr(_gen(generator)._state, kind)
+    return _fill(self, lambda shape: draw(shape, dt, *map(float, params), **kw))
+
+
 def _uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *, generator: Generator | None = None, **kw) -> Tensor:
     """Fill with uniform samples in [from, to) (torch's stream)."""
     from_ = kw.pop("from", from_)
-    dt = _float_dtype(self.dtype, "uniform").np
-    g = _gen(generator)._state
-    return _fill(self, lambda shape: g.uniform(shape, dt, float(from_), float(to)))
+    return _fill_float(self, "uniform", generator, from_, to)
 
 
 def _normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None) -> Tensor:
     """Fill with normal samples; torch's vector path for contiguous tensors of 16+ elements, else its scalar path."""
-    dt = _float_dtype(self.dtype, "normal").np
-    g = _gen(generator)._state
-    contiguous = self._data.flags.c_contiguous
-    return _fill(self, lambda shape: g.normal(shape, dt, float(mean), float(std), contiguous=contiguous))
+    return _fill_float(self, "normal", generator, mean, std, contiguous=self._data.flags.c_contiguous)
 
 
 def _random_(self: Tensor, *args, generator: Generator | None = None, **kw) -> Tensor:
@@ -597,23 +591,17 @@ def _random_(self: Tensor, *args, generator: Generator | None = None, **kw) -> T
 
 def _exponential_(self: Tensor, lambd: float = 1.0, *, generator: Generator | None = None) -> Tensor:
     """Fill with exponential samples of rate ``lambd``."""
-    dt = _float_dtype(self.dtype, "exponential").np
-    g = _gen(generator)._state
-    return _fill(self, lambda shape: g.exponential(shape, dt, float(lambd)))
+    return _fill_float(self, "exponential", generator, lambd)
 
 
 def _log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator: Generator | None = None) -> Tensor:
     """Fill with ``exp`` of normal samples."""
-    dt = _float_dtype(self.dtype, "log_normal").np
-    g = _gen(generator)._state
-    return _fill(self, lambda shape: g.log_normal(shape, dt, float(mean), float(std)))
+    return _fill_float(self, "log_normal", generator, mean, std)
 
 
 def _cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator: Generator | None = None) -> Tensor:
     """Fill with Cauchy samples."""
-    dt = _float_dtype(self.dtype, "cauchy").np
-    g = _gen(generator)._state
-    return _fill(self, lambda shape: g.cauchy(shape, dt, float(median), float(sigma)))
+    return _fill_float(self, "cauchy", generator, median, sigma)
 
 
 def _geometric_(self: Tensor, p: float, *, generator: Generator | None = None) -> Tensor:
