@@ -23,6 +23,8 @@ __all__ = [
 
 
 class _MaxPoolNd(Module):
+    _pool = "max_pool2d"  # the name of the F function each subclass pools with
+
     def __init__(
         self, kernel_size, stride=None, padding=0, dilation=1, return_indices: bool = False, ceil_mode: bool = False
     ) -> None:
@@ -40,16 +42,8 @@ class _MaxPoolNd(Module):
             f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
         )
 
-
-class MaxPool1d(_MaxPoolNd):
-    """Take the maximum over sliding windows of (N, C, L) input.
-
-    >>> nn.MaxPool1d(2)
-    MaxPool1d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
-    """
-
     def forward(self, input):
-        return F.max_pool1d(
+        return getattr(F, self._pool)(
             input,
             self.kernel_size,
             self.stride,
@@ -58,6 +52,16 @@ class MaxPool1d(_MaxPoolNd):
             ceil_mode=self.ceil_mode,
             return_indices=self.return_indices,
         )
+
+
+class MaxPool1d(_MaxPoolNd):
+    """Take the maximum over sliding windows of (N, C, L) input.
+
+    >>> nn.MaxPool1d(2)
+    MaxPool1d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
+    """
+
+    _pool = "max_pool1d"
 
 
 class MaxPool2d(_MaxPoolNd):
@@ -67,31 +71,13 @@ class MaxPool2d(_MaxPoolNd):
     MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
     """
 
-    def forward(self, input):
-        return F.max_pool2d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            ceil_mode=self.ceil_mode,
-            return_indices=self.return_indices,
-        )
+    _pool = "max_pool2d"
 
 
 class MaxPool3d(_MaxPoolNd):
     """Take the maximum over sliding windows of (N, C, D, H, W) input."""
 
-    def forward(self, input):
-        return F.max_pool3d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            ceil_mode=self.ceil_mode,
-            return_indices=self.return_indices,
-        )
+    _pool = "max_pool3d"
 
 
 def _single(v):
@@ -149,8 +135,10 @@ class AvgPool2d(Module):
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
+    _pool = "avg_pool2d"
+
     def forward(self, input):
-        return F.avg_pool2d(
+        return getattr(F, self._pool)(
             input,
             self.kernel_size,
             self.stride,
@@ -164,16 +152,7 @@ class AvgPool2d(Module):
 class AvgPool3d(AvgPool2d):
     """Average over sliding windows of (N, C, D, H, W) input."""
 
-    def forward(self, input):
-        return F.avg_pool3d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.ceil_mode,
-            self.count_include_pad,
-            self.divisor_override,
-        )
+    _pool = "avg_pool3d"
 
 
 class _AdaptiveNd(Module):
