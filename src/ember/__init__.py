@@ -82,6 +82,9 @@ from . import linalg, sparse  # noqa: E402,F401
 from .sparse import *  # noqa: E402,F401,F403
 from . import distributions, nn, optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
+from .backend.threads import (  # noqa: E402,F401
+    get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads,
+)
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402,F401
 from ._layout import channels_last, contiguous_format, memory_format, preserve_format  # noqa: E402,F401
 # the functional ops torch also exposes at top level (torch.softmax, torch.conv2d, ...)
