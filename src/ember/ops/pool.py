@@ -70,23 +70,21 @@ def _max_pool(ctx, x, ksize, stride, padding, dilation, ceil_mode, with_indices)
     pads = _pads(sp, out, ksize, stride, padding, dilation)
     low = -xp.inf if x.dtype.kind in "fc" else xp.iinfo(x.dtype).min
     xpad = _padded(xp, x, pads, low)
-    if x.dtype.kind == "f" and xp.isnan(x.sum()):  # torch: NaN wins; the window copy + argmax keeps it
+    slices = list(_offset_slices(ksize, stride, dilation, out))
+    # the max over the kernel offsets: k*k - 1 in-place maximum passes over the output, no window copy
+    y = xpad[slices[0]].copy()
+    for sl in slices[1:]:
+        xp.maximum(y, xpad[sl], out=y)
+    if y.dtype.kind == "f" and xp.isnan(y).any():  # torch: NaN wins; the window copy + argmax keeps it
         win = xp.ascontiguousarray(_windows(xp, xpad, out, ksize, stride, dilation))
         win = win.reshape(win.shape[: 2 + len(out)] + (-1,))
         arg = win.argmax(axis=-1)
         y = xp.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
-    else:  # a running max over the kernel offsets: k*k passes over the output, no window copy
-        y = arg = None
-        adt = xp.uint8 if math.prod(ksize) < 256 else xp.int32
-        for n, sl in enumerate(_offset_slices(ksize, stride, dilation, out)):
-            v = xpad[sl]
-            if y is None:
-                y = v.copy()
-                arg = xp.zeros(y.shape, dtype=adt)
-                continue
-            upd = v > y  # strictly greater: the first maximum wins, as in torch
-            xp.copyto(arg, n, where=upd)
-            xp.maximum(y, v, out=y)  # = copyto(y, v, where=upd) without NaN, and faster
+    else:  # the offset of the maximum: scan from the last offset to the first, so the first maximum wins
+        adt = xp.uint8 if len(slices) < 256 else xp.int32
+        arg = xp.full(y.shape, len(slices) - 1, dtype=adt)
+        for n in range(len(slices) - 2, -1, -1):
+            xp.copyto(arg, n, where=xpad[slices[n]] == y)
     ctx.arg = arg
     ctx.params = (ksize, stride, dilation, pads)
     if not with_indices:
