@@ -132,11 +132,22 @@ class Tensor:
         return st if dim is None else st[_wrap_dim(dim, a.ndim, "stride")]
 
     def storage_offset(self) -> int:
-        base = self._base._data if self._base is not None else None
-        if base is None or base.size == 0:
+        """Return the offset, in elements, of this tensor's first element in the storage it shares with its views."""
+        root = self._storage_root()
+        a = self._data
+        if root is a or root.size == 0:
             return 0
-        off = self._data.__array_interface__["data"][0] - base.__array_interface__["data"][0]
-        return off // self._data.itemsize
+        if type(a) is _ndarray:
+            return (a.__array_interface__["data"][0] - root.__array_interface__["data"][0]) // a.itemsize
+        return (a.data.ptr - root.data.ptr) // a.itemsize
+
+    def _storage_root(self):
+        """The array at the start of this tensor's storage: the base's, or, for a detach()ed/.data view, the one
+        recorded then (``_sroot``: its _base is None, yet torch keeps the view's storage offset)."""
+        base = self._base
+        if base is not None:
+            return base.__dict__.get("_sroot", base._data)
+        return self.__dict__.get("_sroot", self._data)
 
     def is_contiguous(self, memory_format=None) -> bool:
         return self._data.flags.c_contiguous or self._data.size <= 1
@@ -301,6 +312,8 @@ class Tensor:
         if vc is None:
             vc = self._vc = [0]
         t._vc = vc
+        if self._base is not None or "_sroot" in self.__dict__:
+            t._sroot = self._storage_root()
         return t
 
     def detach_(self) -> Tensor:
@@ -323,6 +336,8 @@ class Tensor:
         t = _new(Tensor)
         t._data = self._data
         t.dtype = self.dtype
+        if self._base is not None or "_sroot" in self.__dict__:
+            t._sroot = self._storage_root()
         return t
 
     @data.setter
@@ -332,8 +347,14 @@ class Tensor:
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         if self._base is not None and value._data is not self._data:
             self._base = None  # no longer a view of its old base's memory
+        root = value._storage_root()
         self._data = value._data  # torch: the version counter stays this tensor's own (`p.data -= ...` is untracked)
         self.dtype = value.dtype
+        if self._base is None:
+            if root is value._data:
+                self.__dict__.pop("_sroot", None)
+            else:
+                self._sroot = root
 
     # ------------------------------------------------------------------ Python protocols
     def __len__(self) -> int:
@@ -491,7 +512,7 @@ class Tensor:
         if self._grad is not None:
             new._grad = self._grad.__deepcopy__(memo)
         for k, v in self.__dict__.items():
-            if k not in ("_requires_grad", "_grad", "_vc", "_base", "_accum", "grad_fn", "_out_nr"):
+            if k not in ("_requires_grad", "_grad", "_vc", "_base", "_accum", "grad_fn", "_out_nr", "_sroot"):
                 import copy
 
                 new.__dict__[k] = copy.deepcopy(v, memo)
