@@ -248,9 +248,12 @@ class MaxPoolBackward(Op):
 
 # --------------------------------------------------------------------------------------------- average pooling
 def _avg_divisor(xp, sp, out, ksize, stride, padding, count_include_pad, divisor_override, dtype):
-    """The divisor of each output position (an array broadcastable to (*out))."""
+    """The divisor of each output position (an array broadcastable to (*out), or one scalar when all are equal)."""
     if divisor_override:
         return divisor_override
+    if not any(padding) and all((o - 1) * s + k <= n for n, o, k, s in zip(sp, out, ksize, stride, strict=False)):
+        # every window lies inside the input: one divisor, k*k (dividing by it equals dividing by an array of it)
+        return xp.dtype(dtype).type(math.prod(ksize))
     div = 1
     for i, (n, o, k, s, p) in enumerate(zip(sp, out, ksize, stride, padding, strict=False)):
         start = xp.arange(o) * s - p
