@@ -259,9 +259,14 @@ def convert(lib, v, requires_grad: bool = False):
 
 # ------------------------------------------------------------------------------------------- cases
 def _xfail_reason(row: Row, dtype: str, note: str, kind: str) -> str | None:
-    for key in (kind, dtype, note, f"{dtype}-{note}", f"{kind}-{note}", f"{kind}-{dtype}"):
-        if key and key in row.xfail:
-            return row.xfail[key]
+    """The reason of a known gap: keys name a kind, dtype, note or "kind-note" / "dtype-note"; "empty*" a prefix."""
+    candidates = (kind, dtype, note, f"{dtype}-{note}", f"{kind}-{note}", f"{kind}-{dtype}")
+    for key, reason in row.xfail.items():
+        if key.endswith("*"):
+            if any(c.startswith(key[:-1]) for c in candidates if c):
+                return reason
+        elif key in candidates:
+            return reason
     return None
 
 
@@ -289,7 +294,7 @@ def _unique(seen, base):
     return base if n == 0 else f"{base}{n}"
 
 
-def forward_cases(rows: list[Row], dtypes: tuple | None = None):
+def forward_cases(rows: list[Row], dtypes: tuple | None = None, kind: str = "forward"):
     """(row, dtype, samples) for every dtype of every row (only ``dtypes`` when given)."""
     seen: dict = {}
     out = []
@@ -298,7 +303,7 @@ def forward_cases(rows: list[Row], dtypes: tuple | None = None):
             continue
         for dtype in row.dtypes:
             if dtypes is None or dtype in dtypes:
-                out.extend(_group(row, dtype, list(row.samples(dtype)), seen, "forward"))
+                out.extend(_group(row, dtype, list(row.samples(dtype)), seen, kind))
     return out
 
 

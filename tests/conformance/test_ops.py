@@ -151,7 +151,9 @@ def test_errors_match_torch(row, err):
         assert first_sentence(str(e)) == first_sentence(str(t))
 
 
-@pytest.mark.parametrize("row, dtype, samples", forward_cases([r for r in ROWS if r.alias], dtypes=("float32",)))
+@pytest.mark.parametrize(
+    "row, dtype, samples", forward_cases([r for r in ROWS if r.alias], dtypes=("float32",), kind="alias")
+)
 def test_views_share_memory_like_torch(row, dtype, samples):
     """After an in-place change of the input, a view shows it and a copy does not, as in torch."""
     check_each(samples, lambda sample: _check_alias(row, sample))
