@@ -79,30 +79,27 @@ class LeakyReLU(Module):
         return f"negative_slope={self.negative_slope}{_inplace_str(self, False)}"
 
 
-class ELU(Module):
+class _AlphaActivation(Module):
+    _fn = None  # F.elu or F.celu: the same arguments and repr
+
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.alpha = alpha
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.elu(input, self.alpha, self.inplace)
+        return type(self)._fn(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}{_inplace_str(self, False)}"
 
 
-class CELU(Module):
-    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        super().__init__()
-        self.alpha = alpha
-        self.inplace = inplace
+class ELU(_AlphaActivation):
+    _fn = staticmethod(F.elu)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.celu(input, self.alpha, self.inplace)
 
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}{_inplace_str(self, False)}"
+class CELU(_AlphaActivation):
+    _fn = staticmethod(F.celu)
 
 
 class _InplaceOnly(Module):
