@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import sys
 import warnings
+
+import numpy as np
 
 from .anomaly_mode import check_nan as _check_nan
 from .anomaly_mode import report as _anomaly_report
@@ -19,6 +22,15 @@ from .grad_mode import state as _grad_state
 
 _tie = itertools.count()  # heap tie-breaker: nodes themselves are not ordered
 _warned = [False]  # torch warns once per process about backward(create_graph=True)
+
+# A leaf's first gradient is taken without a copy (as torch's AccumulateGrad steals it) when nothing else can see
+# it: the Tensor is referenced only by the engine's pending list, its loop variable and _accumulate_into_leaf's
+# argument, and its array only by the Tensor and owns its memory. sys.getrefcount counts these exactly on CPython
+# up to 3.13; elsewhere (borrowed references) it could undercount, so the copy stays.
+_getrefcount = sys.getrefcount
+_STEAL = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+_G_REFS = 4  # pending tuple, run_backward's loop variable, the parameter g, getrefcount's argument
+_A_REFS = 3  # g's __dict__, the local a, getrefcount's argument
 
 
 def _fit(g, meta):
@@ -75,7 +87,15 @@ def _accumulate_into_leaf(t, g, create_graph):
     old = t._grad
     if old is None:
         # a fresh copy: the same gradient array may reach several leaves (e.g. through add)
-        t._grad = g if create_graph else _Tensor._from(g._data.copy(), g.dtype)
+        if create_graph:
+            t._grad = g
+        else:
+            a = g._data
+            if (_STEAL and type(a) is np.ndarray and a.base is None and a.flags.writeable
+                    and _getrefcount(g) <= _G_REFS and _getrefcount(a) <= _A_REFS):
+                t._grad = _Tensor._from(a, g.dtype)
+            else:
+                t._grad = _Tensor._from(a.copy(), g.dtype)
     elif create_graph or old._requires_grad:
         t._grad = old + g
     elif old._data.shape == g._data.shape and old._data.flags.writeable:
@@ -236,6 +256,8 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
                 deps[nxt] = d
                 if d == 0:
                     push(ready, (-nxt._seq, next(tie), nxt))
+        # drop the loop's last references to gradients, so that _accumulate_into_leaf's reference count is exact
+        g = r = buf = prev = grads_out = in_grads = None
         for fn, t, g in pending:
             fn(t, g, create_graph)
         if accumulate and inputs is not None:  # torch: non-leaf inputs of backward() get their .grad too
