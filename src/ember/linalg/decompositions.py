@@ -187,15 +187,24 @@ class LinalgCholesky(Op):
     saves_output = True
 
     @staticmethod
-    def forward(ctx, A):
+    def forward(ctx, A, info_out=None):
+        """``info_out``: a list that receives torch's ``info`` array instead of an error (cholesky_ex)."""
+        xp = _xp(A)
         try:
-            return _xp(A).linalg.cholesky(A)
+            L = xp.linalg.cholesky(A)
+            failed = bool(xp.isnan(L).any())  # NumPy lets a nan through; LAPACK's potrf stops at a nan pivot
         except np.linalg.LinAlgError:
-            k = _first_bad_minor(A)
-            raise LinAlgError(
-                "linalg.cholesky: The factorization could not be completed because the input is not "
-                f"positive-definite (the leading minor of order {k} is not positive-definite)."
-            ) from None
+            failed = True
+        if failed:
+            L, info = _cholesky_partial(A)
+        if failed and info.any():
+            if info_out is None:
+                raise _not_pd_error("linalg.cholesky", A, info) from None
+            info_out.append(info)
+            return L
+        if info_out is not None:
+            info_out.append(np.zeros(A.shape[:-2], dtype=np.int32))
+        return L
 
     @staticmethod
     def backward(ctx, grad):
@@ -208,26 +217,77 @@ class LinalgCholesky(Op):
         return 0.5 * (S + S.mT.conj())
 
 
-def _first_bad_minor(A):
-    a = np.asarray(A, dtype=np.float64).reshape(-1, A.shape[-2], A.shape[-1])[0]
-    for k in range(1, a.shape[0] + 1):
+def _not_pd_error(name: str, A, info: np.ndarray) -> LinAlgError:
+    """torch's error for the first batch element whose factorization failed (``info``: order of its bad minor)."""
+    flat = info.reshape(-1)
+    b = int(np.flatnonzero(flat)[0])
+    return LinAlgError(
+        f"{name}: {batch_prefix(A, b)}The factorization could not be completed because the input is not "
+        f"positive-definite (the leading minor of order {int(flat[b])} is not positive-definite)."
+    )
+
+
+def _potf2(a: np.ndarray):
+    """Cholesky of one matrix column by column, stopping at the first non-positive pivot as LAPACK's potf2 does.
+
+    Returns (L, info): on failure L holds the columns factored so far, the failed pivot's value on the diagonal and
+    the input's lower triangle beyond (torch returns that), and info is the 1-based order of the bad leading minor.
+    """
+    L = np.tril(a)
+    n = L.shape[0]
+    for j in range(n):
+        row = L[j, :j]
+        ajj = L[j, j].real - np.vdot(row, row).real
+        if not ajj > 0:  # also a nan pivot
+            L[j, j] = ajj
+            return L, j + 1
+        ajj = np.sqrt(ajj)
+        L[j, j] = ajj
+        if j + 1 < n:
+            L[j + 1 :, j] = (L[j + 1 :, j] - L[j + 1 :, :j] @ row.conj()) / ajj
+    return L, 0
+
+
+def _cholesky_partial(A):
+    """(L, info) for a batch that has a matrix NumPy could not factor: torch's partial factors and info per matrix."""
+    xp = _xp(A)
+    a = A if xp is np else xp.asnumpy(A)
+    n = a.shape[-1]
+    flat = a.reshape(-1, n, n)
+    L = np.empty_like(flat)
+    info = np.zeros(flat.shape[0], dtype=np.int32)
+    for b in range(flat.shape[0]):
         try:
-            np.linalg.cholesky(a[:k, :k])
+            L[b] = np.linalg.cholesky(flat[b])
+            if not np.isnan(L[b]).any():
+                continue
         except np.linalg.LinAlgError:
-            return k
-    return a.shape[0]
+            pass
+        L[b], info[b] = _potf2(flat[b])
+    L, info = L.reshape(a.shape), info.reshape(a.shape[:-2])
+    return (L if xp is np else xp.asarray(L)), info
 
 
 def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
     """The lower (or upper) Cholesky factor of a symmetric positive-definite matrix."""
     check_matrix("linalg.cholesky", A, square=True)
-    L = LinalgCholesky.apply(A)
-    return L.mT.conj() if upper else L
+    if upper:  # torch: upper=True factors A = U^H U from A's upper triangle (the lower one of A^H)
+        return LinalgCholesky.apply(A.mT.conj()).mT.conj()
+    return LinalgCholesky.apply(A)
 
 
-def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
-    L = cholesky(A, upper=upper)
-    return RT.get("linalg_cholesky_ex", ("L", "info"))(L, Tensor._from(np.zeros(A.shape[:-2], dtype=np.int32)))
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out=None):
+    """Return (L, info): the Cholesky factor and, per matrix, 0 or the order of the leading minor that is not
+    positive-definite (L then holds LAPACK's partial factor); ``check_errors`` raises torch's error instead."""
+    check_matrix("linalg.cholesky", A, square=True)  # torch: the input checks name linalg.cholesky
+    holder: list = []
+    L = LinalgCholesky.apply(A.mT.conj() if upper else A, info_out=holder)  # upper: as in cholesky()
+    info = holder[0]
+    if check_errors and info.any():
+        raise _not_pd_error("linalg.cholesky_ex", A._data, info)
+    if upper:
+        L = L.mT.conj()
+    return RT.get("linalg_cholesky_ex", ("L", "info"))(L, Tensor._from(info))
 
 
 class LinalgQr(Op):
