@@ -78,6 +78,34 @@ def im2col(xp, x, ksize, stride, dilation, pads, groups, bl=None):
     return cols.reshape(groups, C // groups * math.prod(ksize), math.prod(out) * B), out, bl
 
 
+# A third layout, per sample: (B, C*K, L). The forward is one batched GEMM (O, C*K) @ (B, C*K, L) that writes
+# (B, O, L), the output's own layout, so the output transpose disappears; the weight gradient is B GEMMs
+# (O, L) @ (L, C*K) summed over the batch, which pays off only while C*K is small. LeNet's first conv (C*K = 25,
+# 28 wide): forward 5.05 -> 3.12 ms, weight gradient 3.26 -> 1.14 ms.
+_PER_SAMPLE_MAX_CK = 64
+
+
+def per_sample(out, groups, ck) -> bool:
+    """Whether a convolution with output spatial shape ``out`` uses the per-sample layout."""
+    return groups == 1 and ck <= _PER_SAMPLE_MAX_CK and not batch_last(out)
+
+
+def _out_shape(x_shape, ksize, stride, dilation, pads):
+    sp = [n + lo + hi for n, (lo, hi) in zip(x_shape[2:], pads, strict=True)]
+    return tuple((n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(sp, ksize, stride, dilation, strict=True))
+
+
+def _im2col_per_sample(xp, x, ksize, stride, dilation, pads, out):
+    """Columns of ``x`` (B, C, *S) as (B, C * prod(K), L)."""
+    B, C = x.shape[:2]
+    xt = _padded_input(xp, x, pads, False)
+    st = xt.strides
+    win = tuple(a * d for a, d in zip(st[2:], dilation, strict=True))
+    step = tuple(a * s for a, s in zip(st[2:], stride, strict=True))
+    cols = xp.ascontiguousarray(xp.lib.stride_tricks.as_strided(xt, (B, C, *ksize, *out), (st[0], st[1], *win, *step)))
+    return cols.reshape(B, C * math.prod(ksize), math.prod(out))
+
+
 def col2im(xp, cols, x_shape, ksize, stride, dilation, pads, bl):
     """Transpose of im2col: scatter-add ``cols`` ((C, *K, *out, B) if ``bl`` else (C, *K, B, *out)) into an array of
     ``x_shape`` (unpadded)."""
@@ -116,6 +144,15 @@ def _gemm(xp, a, b):
 
 def conv_forward(xp, x, w, b, stride, pads, dilation, groups, keep_cols=False):
     O = w.shape[0]
+    ck = math.prod(w.shape[1:])
+    out = _out_shape(x.shape, w.shape[2:], stride, dilation, pads)
+    if per_sample(out, groups, ck):
+        cols = _im2col_per_sample(xp, x, w.shape[2:], stride, dilation, pads, out)
+        y = xp.matmul(w.reshape(O, ck), cols)  # (B, O, L)
+        if b is not None:
+            y += b[:, None]
+        y = y.reshape(x.shape[0], O, *out)
+        return (y, cols) if keep_cols else y
     cols, out, bl = im2col(xp, x, w.shape[2:], stride, dilation, pads, groups)
     y = _gemm(xp, w.reshape(groups, O // groups, cols.shape[1]), cols).reshape(O, cols.shape[2])
     if b is not None:
@@ -140,6 +177,13 @@ def conv_input_grad(xp, g, w, x_shape, stride, pads, dilation, groups):
 
 
 def conv_weight_grad(xp, x, g, w_shape, stride, pads, dilation, groups, cols=None):
+    ck = math.prod(w_shape[1:])
+    if per_sample(g.shape[2:], groups, ck):
+        if cols is None:
+            cols = _im2col_per_sample(xp, x, w_shape[2:], stride, dilation, pads, g.shape[2:])
+        B, O = g.shape[:2]
+        gw = xp.matmul(g.reshape(B, O, math.prod(g.shape[2:])), cols.swapaxes(1, 2)).sum(axis=0)
+        return gw.reshape(w_shape)
     bl = batch_last(g.shape[2:])
     if cols is None:
         cols, _, _ = im2col(xp, x, w_shape[2:], stride, dilation, pads, groups, bl)
