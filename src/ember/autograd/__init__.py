@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from ..backend import array_module
 from . import anomaly_mode, function, functional, grad_mode, graph
 from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .engine import run_backward
@@ -51,18 +54,14 @@ __all__ = [
 def _as_tuple(x):
     if x is None:
         return None
-    from .._tensor import Tensor
-
-    if isinstance(x, Tensor):
+    if isinstance(x, function._Tensor):  # ember.Tensor, bound at import (no per-call import)
         return (x,)
     return tuple(x)
 
 
 def _make_grads(outputs, grads):
     """The gradients to start backward from: given ones checked against the outputs, ones for scalars."""
-    from .._tensor import Tensor
-    from ..backend import array_module
-
+    Tensor = function._Tensor  # ember.Tensor, bound at import (no per-call import)
     out = []
     if grads is None:
         grads = (None,) * len(outputs)
@@ -75,7 +74,9 @@ def _make_grads(outputs, grads):
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
                 if not o.dtype.is_floating_point:
                     raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {o.dtype}")
-            g = Tensor._from(array_module(o._data).ones(o._data.shape, dtype=o._data.dtype), o.dtype)
+            a = o._data
+            g = Tensor._from((np.ones if type(a) is np.ndarray else array_module(a).ones)(a.shape, dtype=a.dtype),
+                             o.dtype)
         elif not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         else:
