@@ -45,7 +45,6 @@ def test_class_still_pickles_and_copies():
     assert isinstance(ember.nn.Parameter(t), ember.Tensor)
 
 
-@pytest.mark.xfail(strict=True, reason="under the shim it prints as ember.Tensor: compat must rename it")
 def test_under_shim(tmp_path):
     prog = tmp_path / "p.py"
     prog.write_text("import torch\nprint(type(torch.ones(1)))\n")

@@ -86,6 +86,7 @@ def install() -> None:
         if not getattr(sys.modules[k], "__name__", "").startswith("ember"):
             _saved[k] = sys.modules.pop(k)
     sys.modules["torch"] = ember
+    ember.Tensor.__module__ = "torch"  # type(x) prints <class 'torch.Tensor'>; pickles resolve it through the shim
 
 
 def uninstall() -> None:
@@ -96,6 +97,9 @@ def uninstall() -> None:
         del sys.modules[k]
     sys.modules.update(_saved)
     _saved.clear()
+    ember_mod = sys.modules.get("ember")
+    if ember_mod is not None:
+        ember_mod.Tensor.__module__ = "ember"
 
 
 def run_path(path: str, argv: list[str]) -> int:
