@@ -1881,6 +1881,18 @@ NDARRAY_OPERANDS = [
     for sym, f, left in [("+", operator.add, True), ("*", operator.mul, True), ("==", operator.eq, False)]
 ]
 
+ARANGE_INT = [
+    Row(
+        "arange",
+        lambda d: [
+            Sample(*a, dtype=DT(d), note=" ".join(map(str, a)))
+            for a in [(0, 10, 2.5), (-2.5, 2, 1.5), (0.5, 5.5, 1), (1.5, 7.2, 2.2), (3.7,), (2.5, 9)]
+        ],
+        dtypes=("int64", "int32", "int16"),
+        id="arange int dtype float args",
+    ),
+]
+
 SETITEM_SCALARS = [
     Row(
         "setitem scalar",
@@ -2178,7 +2190,8 @@ BAD = [
 ]
 
 ROWS = (
-    NDARRAY_OPERANDS
+    ARANGE_INT
+    + NDARRAY_OPERANDS
     + EDGE_GRADS
     + ALIASES
     + INFO

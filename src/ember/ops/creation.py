@@ -444,8 +444,19 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     n = builtins.max(0, math.ceil((end - start) / step))
     if d._cat >= 2:
         arr = (start + np.arange(n, dtype=np.float64) * step).astype(D.np_dtype(d))
-    else:
+    elif all_int:
         arr = np.arange(start, start + n * step, step, dtype=np.int64)[:n].astype(D.np_dtype(d))
+    else:
+        # torch: an integer dtype truncates start and step (and, for int64, sizes the result from the truncated
+        # bounds): arange(0, 10, 2.5, dtype=int64) is [0, 2, 4, 6, 8]
+        xs, xst = math.trunc(start), math.trunc(step)
+        if d is D.int64:
+            xe = math.trunc(end)
+            if xst == 0:
+                raise RuntimeError("step must be nonzero")
+            q = xe - xs + xst - ((xst > 0) - (xst < 0))
+            n = builtins.max(0, abs(q) // abs(xst) * (1 if (q >= 0) == (xst > 0) else -1))
+        arr = (xs + np.arange(n, dtype=np.int64) * xst).astype(D.np_dtype(d))
     t = _finish(arr, d, device, requires_grad)
     if out is not None:
         from .arith import _out
