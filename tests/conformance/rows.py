@@ -2213,12 +2213,3 @@ ROWS = (
 )
 _ = (INTS, chain, only, _numel_invariant)
 
-# known gap: NumPy gives empty arrays zero strides, and ops/_inplace.internal_overlap takes them for overlapping
-# memory, so an in-place write into an empty tensor raises torch's overlap error (torch writes nothing, silently)
-_EMPTY_WRITE = "in-place write into an empty tensor raises the overlap error (ops/_inplace.internal_overlap, size 0)"
-for _r in INPLACE:
-    if _r.name not in ("zero_", "fill_", "copy_"):  # those write with NumPy directly
-        _r.xfail.setdefault("empty*", _EMPTY_WRITE)
-for _r in SHAPE:
-    if _r.id in ("view", "reshape", "flatten", "clone"):
-        _r.xfail.setdefault("alias-empty*", _EMPTY_WRITE)

@@ -94,6 +94,8 @@ _OVERLAP = (
 
 def internal_overlap(a) -> bool:
     """Whether elements of ``a`` share memory (torch's has_internal_overlap: a dimension of size > 1, stride 0)."""
+    if a.size == 0:  # NumPy gives empty arrays zero strides; nothing can overlap in them
+        return False
     return any(st == 0 and n > 1 for n, st in zip(a.shape, a.strides, strict=True))
 
 
