@@ -99,3 +99,5 @@ from .nn.functional_conv import (  # noqa: E402,F401
     conv_transpose2d, conv_transpose3d, max_pool1d, max_pool1d_with_indices, max_pool2d, max_pool3d, pixel_shuffle,
     pixel_unshuffle,
 )
+from ._dtype import finfo, iinfo  # noqa: E402,F401
+from .ops.compare import bitwise_left_shift, bitwise_right_shift  # noqa: E402,F401
