@@ -34,6 +34,14 @@ def _sum_dtype(input: Tensor, dtype):
     return D.int64 if input.dtype._cat <= 1 else input.dtype  # torch: bool and int sums are int64
 
 
+def _np_sum(x, dims, keepdim, dtype):
+    # ndarray.sum's own steps (np.add.reduce) called from here, so that NumPy's nan/inf RuntimeWarnings are
+    # attributed to ember.ops and filtered (torch is silent), without np.errstate's cost
+    if type(x) is np.ndarray:
+        return np.add.reduce(x, axis=dims, dtype=dtype, keepdims=keepdim)
+    return x.sum(axis=dims, keepdims=keepdim, dtype=dtype)
+
+
 class Sum(Op):
     """Sum over ``dims`` (all when every axis is listed)."""
 
@@ -42,7 +50,7 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, x, dims, keepdim, dtype):
         ctx.dims, ctx.keepdim = dims, keepdim
-        return x.sum(axis=dims, keepdims=keepdim, dtype=dtype)
+        return _np_sum(x, dims, keepdim, dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -68,7 +76,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
         if dt._cat <= 1:
             dt = D.int64
         x = input._data
-        return _wrap(x.sum(axis=_ALL_AXES[x.ndim], keepdims=False, dtype=dt.np))
+        return _wrap(_np_sum(x, _ALL_AXES[x.ndim], False, dt.np))
     if axis is not None:
         dim = axis
     if keepdims is not None:
@@ -83,6 +91,13 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
     return _maybe_out(r, out)
 
 
+def _np_mean(xp, x, dims, keepdim, dtype):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if x.size == 0:  # torch: nan, silently (NumPy's mean warns "Mean of empty slice")
+            return xp.true_divide(xp.sum(x, axis=dims, keepdims=keepdim, dtype=dtype), 0)
+        return xp.mean(x, axis=dims, keepdims=keepdim, dtype=dtype)
+
+
 class Mean(Op):
     grad_fn = "MeanBackward1"
 
@@ -92,8 +107,7 @@ class Mean(Op):
         ctx.count = 1
         for d in dims:
             ctx.count *= x.shape[d]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return array_module(x).mean(x, axis=dims, keepdims=keepdim, dtype=dtype)
+        return _np_mean(array_module(x), x, dims, keepdim, dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -111,9 +125,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
             and axis is None and keepdims is None and input.dtype._cat >= 2):
         # no-grad fast path for x.mean(): MeanAll.forward's call, without Op.apply's bookkeeping
         x = input._data
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r = array_module(x).mean(x, axis=_ALL_AXES[x.ndim], keepdims=False, dtype=input.dtype.np)
-        return _wrap(r)
+        return _wrap(_np_mean(array_module(x), x, _ALL_AXES[x.ndim], False, input.dtype.np))
     if axis is not None:
         dim = axis
     if keepdims is not None:
