@@ -83,11 +83,15 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
         keepdim = keepdims
     dt = _sum_dtype(input, dtype)
     if dim is None and not keepdim:
-        r = SumAll.apply(input, dims=tuple(range(input.ndim)), keepdim=False, dtype=dt.np)
+        dims, op = _ALL_AXES[input.ndim], SumAll
     else:  # torch: an empty dim list, like None, reduces everything (but records SumBackward1)
         all_dims = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
         dims = tuple(range(input.ndim)) if all_dims else wrap_dims(dim, input.ndim)
-        r = Sum.apply(input, dims=dims, keepdim=keepdim, dtype=dt.np)
+        op = Sum
+    if input._requires_grad:
+        r = op.apply(input, dims=dims, keepdim=keepdim, dtype=dt.np)
+    else:  # nothing to record: the forward's one call
+        r = _wrap(_np_sum(input._data, dims, keepdim, dt.np))
     return _maybe_out(r, out)
 
 
@@ -137,11 +141,16 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
             f"Got: {D.dtype_name_cap(dt)}"
         )
     if dim is None and not keepdim:
-        r = MeanAll.apply(input, dims=tuple(range(input.ndim)), keepdim=False, dtype=dt.np)
+        dims, op = _ALL_AXES[input.ndim], MeanAll
     else:
         all_dims = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
         dims = tuple(range(input.ndim)) if all_dims else wrap_dims(dim, input.ndim)
-        r = Mean.apply(input, dims=dims, keepdim=keepdim, dtype=dt.np)
+        op = Mean
+    if input._requires_grad:
+        r = op.apply(input, dims=dims, keepdim=keepdim, dtype=dt.np)
+    else:  # nothing to record: the forward's one call
+        x = input._data
+        r = _wrap(_np_mean(array_module(x), x, dims, keepdim, dt.np))
     if r.dtype is not dt:
         r = r.to(dt)
     return _maybe_out(r, out)
