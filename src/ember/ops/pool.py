@@ -148,8 +148,8 @@ class MaxPoolScatter(Op):
         for n, sl in enumerate(_offset_slices(ksize, stride, dilation, out)):
             if overlap:
                 buf[sl] += grad * (arg == n)
-            else:  # each input position is in at most one window
-                buf[sl] = grad * (arg == n)
+            else:  # each input position is in at most one window: multiply straight into it
+                xp.multiply(grad, arg == n, out=buf[sl])
         return xp.ascontiguousarray(
             buf[(slice(None), slice(None)) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(sp, pads, strict=False))]
         )
