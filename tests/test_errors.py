@@ -175,3 +175,18 @@ def test_nothing_returns_silently_wrong_for_numpy_object_arrays():
         torch.from_numpy(np.array([1, "a"], dtype=object))
     with pytest.raises(TypeError):
         ember.from_numpy(np.array([1, "a"], dtype=object))
+
+
+def test_varargs_functions_take_their_sequence_by_keyword_too():
+    torch = pytest.importorskip("torch")
+    for lib in (torch, ember):
+        x = lib.arange(6.0)
+        assert tuple(x.view(size=(2, 3)).shape) == (2, 3)
+        assert tuple(lib.reshape(x, shape=(3, 2)).shape) == (3, 2)
+        assert tuple(lib.permute(x.reshape(2, 3), dims=(1, 0)).shape) == (3, 2)
+        assert lib.flip(x, dims=[0]).tolist() == [5.0, 4.0, 3.0, 2.0, 1.0, 0.0]
+        assert tuple(x.expand(size=(2, 6)).shape) == (2, 6)
+        assert tuple(x.repeat(repeats=(2,)).shape) == (12,)
+        assert tuple(lib.zeros(size=(2, 2)).shape) == (2, 2) and tuple(lib.ones(size=[3]).shape) == (3,)
+        with pytest.raises(TypeError, match="zeros\\(\\) got multiple values for argument 'size'"):
+            lib.zeros(2, size=(3,))

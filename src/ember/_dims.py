@@ -46,3 +46,12 @@ def shape_args(args) -> tuple:
                 f"expected a sequence of integers or a single integer, got '{type(a).__name__}'"
             ) from None
     return tuple(out)
+
+
+def varargs(args: tuple, keyword, name: str, fn: str) -> tuple:
+    """``f(2, 3)`` or ``f(name=(2, 3))``: torch's varargs functions also take their sequence by keyword."""
+    if keyword is None:
+        return args
+    if args:
+        raise TypeError(f"{fn}() got multiple values for argument '{name}'")
+    return (keyword,)

@@ -11,7 +11,7 @@ import numpy as np
 from .. import _device_ctx
 from .. import _dtype as D
 from .._device import device as _device
-from .._dims import shape_args
+from .._dims import shape_args, varargs
 from .._errors import not_implemented_for
 from .._tensor import Tensor
 from ..autograd.function import Op
@@ -337,19 +337,24 @@ def _make(xp, kind, shape, fill, npdt):
     return xp.full(shape, fill, dtype=npdt)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+def zeros(*size_, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False) -> Tensor:
     """A tensor of zeros; ``zeros(2, 3)`` and ``zeros((2, 3))`` both work."""
+    size = varargs(size_, size, "size", "zeros")
     return _filled("zeros", size, 0, _resolve(dtype), device, requires_grad, out)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+def ones(*size_, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False) -> Tensor:
     """A tensor of ones."""
+    size = varargs(size_, size, "size", "ones")
     return _filled("ones", size, 1, _resolve(dtype), device, requires_grad, out)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+def empty(*size_, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None) -> Tensor:
     """An uninitialised tensor (its values are whatever memory held)."""
+    size = varargs(size_, size, "size", "empty")
     return _filled("empty", size, 0, _resolve(dtype), device, requires_grad, out)
 
 

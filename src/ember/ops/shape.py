@@ -9,7 +9,7 @@ import builtins
 
 import numpy as np
 
-from .._dims import shape_args, wrap_dim, wrap_dims
+from .._dims import shape_args, varargs, wrap_dim, wrap_dims
 from .._errors import shape_invalid
 from .._tensor import Tensor
 from ..autograd.function import Op
@@ -100,16 +100,18 @@ def view_dtype(self, dtype):
     return t
 
 
-def view(self, *shape):
+def view(self, *shape, size=None):
     """Return a view with ``shape`` (one -1 inferred); errors when the memory layout does not allow it."""
+    shape = varargs(shape, size, "size", "view")
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and hasattr(shape[0], "np"):
         return self.view_dtype(shape[0])
     shape = _infer_shape(shape_args(shape), self._data.size)
     return View.apply(self, shape=shape)
 
 
-def reshape(input, *shape):
+def reshape(input, *shape_, shape=None):
     """Return ``input`` with ``shape``: a view when possible (as torch), else a copy."""
+    shape = varargs(shape_, shape, "shape", "reshape")
     shape = _infer_shape(shape_args(shape), input._data.size)
     x = input._data
     if x.shape == shape:
@@ -175,8 +177,9 @@ class Permute(Op):
         return grad.permute(*inv)
 
 
-def permute(input, *dims):
+def permute(input, *dims_, dims=None):
     """Reorder the dimensions (a view)."""
+    dims = varargs(dims_, dims, "dims", "permute")
     dims = shape_args(dims)
     n = input.ndim
     if len(dims) != n:
@@ -206,8 +209,9 @@ class Expand(Op):
         return sum_to_shape(grad, ctx.in_shape)
 
 
-def expand(self, *sizes):
+def expand(self, *sizes, size=None):
     """Broadcast to ``sizes`` without copying (-1 keeps a dimension)."""
+    sizes = varargs(sizes, size, "size", "expand")
     sizes = shape_args(sizes)
     x = self._data
     if len(sizes) < x.ndim:
@@ -486,7 +490,7 @@ def tensor_split(input, indices_or_sections, dim=0):
         idx = [int(i) for i in indices_or_sections]
         edges = [0] + idx + [size]
         bounds = [(builtins.min(a, size), builtins.max(0, builtins.min(b, size) - builtins.min(a, size)))
-                  for a, b in zip(edges[:-1], edges[1:])]
+                  for a, b in zip(edges[:-1], edges[1:], strict=True)]
     return tuple(narrow(input, d, a, k) for a, k in bounds)
 
 
@@ -670,7 +674,8 @@ class Flip(Op):
         return grad.flip(ctx.dims)
 
 
-def flip(input, *dims):
+def flip(input, *dims_, dims=None):
+    dims = varargs(dims_, dims, "dims", "flip")
     dims = shape_args(dims)
     return Flip.apply(input, dims=wrap_dims(list(dims), input.ndim))
 
@@ -697,14 +702,15 @@ class Repeat(Op):
     def backward(ctx, grad):
         shape = (1,) * (len(ctx.reps) - len(ctx.in_shape)) + tuple(ctx.in_shape)
         inter = []
-        for r, s in zip(ctx.reps, shape):
+        for r, s in zip(ctx.reps, shape, strict=True):
             inter.extend([r, s])
         g = grad.reshape(inter).sum(dim=tuple(range(0, len(inter), 2)))
         return g.reshape(ctx.in_shape)
 
 
-def repeat(self, *sizes):
+def repeat(self, *sizes, repeats=None):
     """Tile the tensor ``sizes`` times along each dimension (copies)."""
+    sizes = varargs(sizes, repeats, "repeats", "repeat")
     reps = shape_args(sizes)
     if len(reps) < self.ndim:
         raise RuntimeError(
