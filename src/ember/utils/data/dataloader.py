@@ -12,6 +12,8 @@ import os
 import queue
 import threading
 
+import numpy as np
+
 from ... import _dtype as D
 from ..._tensor import Tensor
 from .collate import default_collate, default_convert
@@ -182,10 +184,17 @@ class _Fetcher:
             return self.collate_fn(next(self._it))
         if self._fast:
             # speed: one gather per tensor instead of one index per sample, then a stack (same values)
+            idx = np.array(indices, dtype=np.int64)
+            ts = self.dataset.tensors
+            n = ts[0].shape[0] if ts else 0
+            if idx.ndim == 1 and (not idx.size or (idx.min() >= -n and idx.max() < n)):
+                # in range: NumPy's gather itself (what t[idx] does for a tensor without grad), no indexing front end
+                return [t[Tensor._from(idx)] if t._requires_grad or type(t._data) is not np.ndarray
+                        else Tensor._from(t._data[idx], t.dtype) for t in ts]
             from ...ops.creation import tensor
 
             idx = tensor(indices, dtype=D.int64)
-            return [t[idx] for t in self.dataset.tensors]
+            return [t[idx] for t in ts]
         if self.auto_collation:
             getitems = getattr(self.dataset, "__getitems__", None)
             data = getitems(indices) if getitems is not None else [self.dataset[i] for i in indices]
