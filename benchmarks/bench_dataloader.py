@@ -18,7 +18,7 @@ def epoch_time(lib, num_workers: int, X: np.ndarray, y: np.ndarray, repeat: int 
     for _ in range(repeat):
         dl = data.DataLoader(ds, batch_size=256, shuffle=True, num_workers=num_workers)
         t0 = time.perf_counter()
-        for xb, yb in dl:
+        for _batch in dl:
             pass
         best = min(best, time.perf_counter() - t0)
     return best

@@ -54,7 +54,8 @@ def digamma(xp, x):
             w = np.where(small, w + 1, w)
         inv = 1 / w
         inv2 = inv * inv
-        series = np.log(w) - 0.5 * inv - inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
+        tail = 1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132)))
+        series = np.log(w) - 0.5 * inv - inv2 * tail
         out = acc + series
         with np.errstate(divide="ignore", invalid="ignore"):
             out = np.where(neg, out - math.pi / np.tan(math.pi * v), out)

@@ -68,13 +68,13 @@ def default_collate(batch):
         except TypeError:
             return {k: default_collate([d[k] for d in batch]) for k in elem}
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return type(elem)(*(default_collate(samples) for samples in zip(*batch)))
+        return type(elem)(*(default_collate(samples) for samples in zip(*batch, strict=False)))
     if isinstance(elem, collections.abc.Sequence):
         it = iter(batch)
         size = len(next(it))
         if not all(len(e) == size for e in it):
             raise RuntimeError("each element in list of batch should be of equal size")
-        transposed = list(zip(*batch))
+        transposed = list(zip(*batch, strict=True))  # lengths checked just above
         if isinstance(elem, tuple):
             return [default_collate(samples) for samples in transposed]
         try:

@@ -1,11 +1,11 @@
-"""Datasets: Dataset, IterableDataset, TensorDataset, ConcatDataset, ChainDataset, Subset, StackDataset, random_split."""
+"""Datasets: Dataset, IterableDataset, TensorDataset, Concat/Chain/Subset/StackDataset, random_split."""
 
 from __future__ import annotations
 
 import bisect
 import math
 import warnings
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..._tensor import Tensor
 
@@ -53,7 +53,8 @@ class StackDataset(Dataset):
 
     def __init__(self, *args: Dataset, **kwargs: Dataset) -> None:
         if args and kwargs:
-            raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like input/output, "
+            raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like "
+                             "input/output, "
                              "but both types are given.")
         self._length = None
         self.datasets = args if args else kwargs

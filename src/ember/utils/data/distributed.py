@@ -10,7 +10,7 @@ __all__ = ["DistributedSampler"]
 
 
 class DistributedSampler(Sampler):
-    """Indices for replica ``rank`` of ``num_replicas`` (padded or truncated to equal shares; ``set_epoch`` reshuffles)."""
+    """Indices for replica ``rank`` of ``num_replicas``: equal shares, padded or cut (``set_epoch`` reshuffles)."""
 
     def __init__(self, dataset, num_replicas: int | None = None, rank: int | None = None, shuffle: bool = True,
                  seed: int = 0, drop_last: bool = False) -> None:
