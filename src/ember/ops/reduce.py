@@ -64,7 +64,8 @@ class SumAll(Sum):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return grad.expand(x.shape)  # a 0-d grad broadcasts as it is: no reshape to all-ones first
+        # a 0-d grad broadcasts to any shape as it is: the Expand op itself, without expand()'s argument checks
+        return _Expand.apply(grad, shape=tuple(x.shape))
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
@@ -913,6 +914,7 @@ def _maybe_out(r, out):
 
 
 from .shape import cat  # noqa: E402  (shape imports nothing from here)
+from .shape import Expand as _Expand  # noqa: E402
 
 _METHODS = {
     "sum": sum, "mean": mean, "prod": prod, "amax": amax, "amin": amin, "max": max, "min": min,
