@@ -55,7 +55,7 @@ class Sum(Op):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return _unreduce(grad, x.shape, ctx.dims, ctx.keepdim).expand(x.shape)
+        return _Expand.apply(_unreduce(grad, x.shape, ctx.dims, ctx.keepdim), shape=tuple(x.shape))
 
 
 class SumAll(Sum):
@@ -117,7 +117,7 @@ class Mean(Op):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return _unreduce(grad, x.shape, ctx.dims, ctx.keepdim).expand(x.shape) / ctx.count
+        return _Expand.apply(_unreduce(grad, x.shape, ctx.dims, ctx.keepdim), shape=tuple(x.shape)) / ctx.count
 
 
 class MeanAll(Mean):
