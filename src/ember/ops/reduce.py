@@ -913,8 +913,8 @@ def _maybe_out(r, out):
     return write_out(r, out)
 
 
-from .shape import cat  # noqa: E402  (shape imports nothing from here)
 from .shape import Expand as _Expand  # noqa: E402
+from .shape import cat  # noqa: E402  (shape imports nothing from here)
 
 _METHODS = {
     "sum": sum, "mean": mean, "prod": prod, "amax": amax, "amin": amin, "max": max, "min": min,
