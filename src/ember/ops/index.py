@@ -13,10 +13,12 @@ import numpy as np
 
 from .. import _dtype as D
 from .._dims import wrap_dim
-from .._tensor import Tensor
-from ..autograd.function import Op
+from .._tensor import Tensor, _wrap
+from ..autograd.function import Op, _share_storage
 from ..backend import array_module
 from ._inplace import assign, check_leaf, snapshot, will_record
+from .shape import Select as _Select
+from .shape import Slice as _Slice
 
 
 def _convert_index(index, x):
@@ -175,13 +177,21 @@ def getitem(self, index):
         size = x.shape[0]
         if index < -size or index >= size:
             raise IndexError(f"index {index} is out of bounds for dimension 0 with size {size}")
-        from .shape import Select
-
-        return Select.apply(self, index=index)
-    if type(index) is slice and x.ndim and _plain_slice(index):  # fast path: x[a:b] / x[a:b:c]
-        from .shape import Slice
-
-        return Slice.apply(self, index=(index,))
+        if not self._requires_grad:  # no autograd: the view directly (Select.forward's result)
+            t = _wrap(x[index, ...])
+            _share_storage(t, self)
+            return t
+        return _Select.apply(self, index=index)
+    if type(index) is slice and x.ndim:  # fast path: x[a:b] / x[a:b:c]
+        step = index.step
+        start, stop = index.start, index.stop
+        if (step is None or (type(step) is int and step > 0)) and (start is None or type(start) is int) and (
+                stop is None or type(stop) is int):
+            if not self._requires_grad:
+                t = _wrap(x[index])
+                _share_storage(t, self)
+                return t
+            return _Slice.apply(self, index=(index,))
     if x.ndim == 0 and not (index is None or index is Ellipsis or (isinstance(index, tuple) and all(
             i is None or i is Ellipsis for i in index)) or isinstance(index, (Tensor, list, bool))):
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "

@@ -11,8 +11,8 @@ import numpy as np
 
 from .._dims import shape_args, varargs, wrap_dim, wrap_dims
 from .._errors import shape_invalid
-from .._tensor import Tensor
-from ..autograd.function import Op
+from .._tensor import Tensor, _wrap
+from ..autograd.function import Op, _share_storage
 from ..backend import array_module
 
 
@@ -102,6 +102,20 @@ def view_dtype(self, dtype):
 
 def view(self, *shape, size=None):
     """Return a view with ``shape`` (one -1 inferred); errors when the memory layout does not allow it."""
+    if size is None and not self._requires_grad:  # fast path: all-int sizes of a C-contiguous input, no autograd
+        if len(shape) == 1 and type(shape[0]) is tuple:
+            shape = shape[0]
+        x = self._data
+        n = 1
+        for s in shape:
+            if type(s) is not int or s < 0:
+                break
+            n *= s
+        else:
+            if n == x.size and x.flags.c_contiguous:
+                t = _wrap(x.reshape(shape))  # a C-contiguous array always reshapes to a view
+                _share_storage(t, self)
+                return t
     shape = varargs(shape, size, "size", "view")
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and hasattr(shape[0], "np"):
         return self.view_dtype(shape[0])
