@@ -342,47 +342,34 @@ def min(input, dim=None, keepdim=False, *, out=None, other=None):
     return _minmax(input, dim, keepdim, other, out, MinAll, MinDim, min_return_types, minimum)
 
 
-def argmax(input, dim=None, keepdim=False, *, axis=None):
-    """Index of the maximum (of the flattened tensor when ``dim`` is None); ties give the first."""
-    if axis is not None:
-        dim = axis
+def _arg_reduce(input, dim, keepdim, which: str) -> Tensor:
+    """argmax / argmin: int64 indices, of the flattened tensor when ``dim`` is None; ties give the first."""
     if input.dtype is D.bool:
-        raise RuntimeError("argmax(): does not support bool input")
+        raise RuntimeError(f"{which}(): does not support bool input")
     x = input._data
     xp = array_module(x)
     if dim is None:
         if x.size == 0:
-            raise RuntimeError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
-        r = _arg_first(xp, x.reshape(-1), 0, "argmax")
+            raise RuntimeError(f"{which}(): Expected reduction dim to be specified for input.numel() == 0.")
+        r = _arg_first(xp, x.reshape(-1), 0, which)
         return Tensor._from(xp.asarray(r, dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
     d = wrap_dim(dim, x.ndim)
     if x.ndim == 0:
         return Tensor._from(xp.zeros((), dtype=np.int64))
-    r = _arg_first(xp, x, d, "argmax")
+    r = _arg_first(xp, x, d, which)
     if keepdim:
         r = xp.expand_dims(r, d)
     return Tensor._from(xp.asarray(r, dtype=np.int64))
+
+
+def argmax(input, dim=None, keepdim=False, *, axis=None):
+    """Index of the maximum (of the flattened tensor when ``dim`` is None); ties give the first."""
+    return _arg_reduce(input, axis if axis is not None else dim, keepdim, "argmax")
 
 
 def argmin(input, dim=None, keepdim=False, *, axis=None):
-    if axis is not None:
-        dim = axis
-    if input.dtype is D.bool:
-        raise RuntimeError("argmin(): does not support bool input")
-    x = input._data
-    xp = array_module(x)
-    if dim is None:
-        if x.size == 0:
-            raise RuntimeError("argmin(): Expected reduction dim to be specified for input.numel() == 0.")
-        r = _arg_first(xp, x.reshape(-1), 0, "argmin")
-        return Tensor._from(xp.asarray(r, dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
-    d = wrap_dim(dim, x.ndim)
-    if x.ndim == 0:
-        return Tensor._from(xp.zeros((), dtype=np.int64))
-    r = _arg_first(xp, x, d, "argmin")
-    if keepdim:
-        r = xp.expand_dims(r, d)
-    return Tensor._from(xp.asarray(r, dtype=np.int64))
+    """Index of the minimum (of the flattened tensor when ``dim`` is None); ties give the first."""
+    return _arg_reduce(input, axis if axis is not None else dim, keepdim, "argmin")
 
 
 # ------------------------------------------------------------------------------------------- var / std
