@@ -80,6 +80,20 @@ def _check_v(v, other, fn_name: str):
             raise RuntimeError(f"Entry {i} in v has invalid size: should be {b.shape} but got {a.shape}.")
 
 
+_ONE_INPUT = "the input to the user-provided function is a single Tensor with a single element."
+
+
+def _vector(v, like, fn_name: str, when_none: str):
+    """The ``v`` argument as a tuple checked against ``like``; None means ones for a single one-element tensor."""
+    if v is not None:
+        _, vs = _as_tuple(v, "v", fn_name)
+        _check_v(vs, like, fn_name)
+        return vs
+    if len(like) != 1 or like[0].numel() != 1:
+        raise RuntimeError("The vector v can only be None if " + when_none)
+    return (like[0].new_ones(like[0].shape),)
+
+
 def _zeros_for_none(grads, refs, strict: bool, what: str):
     out = []
     for i, (g, r) in enumerate(zip(grads, refs, strict=False)):
@@ -112,16 +126,7 @@ def vjp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
         ins = _prepare(ins, create_graph)
         outputs = func(*ins)
         is_out_tuple, outs = _checked_outputs(outputs, "vjp")
-        if v is not None:
-            _, vs = _as_tuple(v, "v", "vjp")
-            _check_v(vs, outs, "vjp")
-        else:
-            if len(outs) != 1 or outs[0].numel() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the user-provided function returns a single Tensor with a "
-                    "single element."
-                )
-            vs = (outs[0].new_ones(outs[0].shape),)
+        vs = _vector(v, outs, "vjp", "the user-provided function returns a single Tensor with a single element.")
         diff = [i for i, o in enumerate(outs) if o.requires_grad]
         if diff:
             grads = _grad(
@@ -138,16 +143,7 @@ def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
     with enable_grad():
         is_in_tuple, ins = _as_tuple(inputs, "inputs", "jvp")
         ins = _prepare(ins, create_graph)
-        if v is not None:
-            _, vs = _as_tuple(v, "v", "jvp")
-            _check_v(vs, ins, "jvp")
-        else:
-            if len(ins) != 1 or ins[0].numel() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the input to the user-provided function is a single Tensor "
-                    "with a single element."
-                )
-            vs = (ins[0].new_ones(ins[0].shape),)
+        vs = _vector(v, ins, "jvp", _ONE_INPUT)
         outputs = func(*ins)
         is_out_tuple, outs = _checked_outputs(outputs, "jvp")
         # grad_outputs u: the vjp u -> u^T J is linear in u, and its gradient along v is J v
@@ -259,16 +255,7 @@ def vhp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
     with enable_grad():
         is_in_tuple, ins = _as_tuple(inputs, "inputs", "vhp")
         ins = _prepare(ins, create_graph)
-        if v is not None:
-            _, vs = _as_tuple(v, "v", "vhp")
-            _check_v(vs, ins, "vhp")
-        else:
-            if len(ins) != 1 or ins[0].numel() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the input to the user-provided function is a single Tensor "
-                    "with a single element."
-                )
-            vs = (ins[0].new_ones(ins[0].shape),)
+        vs = _vector(v, ins, "vhp", _ONE_INPUT)
         out = func(*ins)
         _checked_outputs(out, "vhp", scalar=True)
         g = _grad(out, ins, create_graph=True, allow_unused=True)
