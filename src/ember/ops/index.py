@@ -387,12 +387,8 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
         from .shape import Slice
 
         inp = Slice.apply(input, index=sl)
-        return Gather.apply(inp, index, dim=d) if False else _gather_sub(input, inp, index, d)
+        return Gather.apply(inp, index, dim=d)
     return Gather.apply(input, index, dim=d)
-
-
-def _gather_sub(input, inp, index, d):
-    return Gather.apply(inp, index, dim=d)
 
 
 class Scatter(Op):
@@ -663,8 +659,7 @@ def take(input, index):
 def take_along_dim(input, indices, dim=None):
     if dim is None:
         return take(input, indices.reshape(-1))
-    return gather(input, dim, indices.expand(*[s if i != wrap_dim(dim, input.ndim) else -1 for i, s in
-                                                enumerate(input.shape)]) if False else indices)
+    return gather(input, dim, indices)
 
 
 _METHODS = {

@@ -10,13 +10,6 @@ from .._tensor import Tensor, _wrap
 from ..autograd.function import Op
 
 
-def _check_same_dtype(a, b, name="expected"):
-    if a.dtype is not b.dtype:
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name if False else _n(a)} != {_n(b)}"
-        )
-
-
 def _n(t):
     return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "float16": "c10::Half",
             "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}.get(t.dtype.name, t.dtype.name)
