@@ -65,12 +65,11 @@ from ._legacy import (  # noqa: E402
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor,
 )
 from ._misc import (  # noqa: E402
-    broadcast_shapes, broadcast_tensors, can_cast, is_complex, is_floating_point, is_grad_enabled as _ige, is_nonzero,
+    broadcast_shapes, broadcast_tensors, can_cast, is_complex, is_floating_point, is_nonzero,
     is_tensor, numel, result_type, typename,
 )
 from . import cuda  # noqa: E402
 
-_ = _ige
 from . import random  # noqa: E402
 from .random import (  # noqa: E402
     Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed, multinomial, normal, poisson,

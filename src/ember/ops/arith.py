@@ -565,4 +565,3 @@ for _name, _fn in _METHODS.items():
         _fn = _operator(_fn, _name.startswith("__r"))
     setattr(Tensor, _name, _fn)
 del _name, _fn
-_ = result_dtype

@@ -721,4 +721,3 @@ def _copy_(self, src, non_blocking=False):
 Tensor.zero_ = _zero_
 Tensor.fill_ = _fill_
 Tensor.copy_ = _copy_
-_ = array_module

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import builtins
 
-import numpy as np
-
 from .._dims import shape_args, varargs, wrap_dim, wrap_dims
 from .._errors import shape_invalid
 from .._tensor import Tensor, _wrap
@@ -822,4 +820,3 @@ def _reshape_inplace(self, r):
     return self
 
 
-_ = np

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import os
 import queue
-import threading
 
 import numpy as np
 
@@ -406,4 +404,3 @@ class _FetcherFactory:
         return _Fetcher(dataset, *self.args)
 
 
-_ = (os, threading, Tensor)
