@@ -20,7 +20,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _new
 from ..autograd import function as _function
 from ..autograd.function import Op, _edge, _seq, accumulate_node
-from ..autograd.grad_mode import state
+from ..autograd.grad_mode import no_grad, state
 from ..backend import array_module
 
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -345,16 +345,5 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     if self._base is not None and state.enabled and self.__dict__.get("_vkind") == "no_grad":
         if self._base._requires_grad:
             raise RuntimeError(_NO_GRAD_VIEW)
-    with _NoGrad():
+    with no_grad():
         return assign(self, fn(self, *args, **kwargs))
-
-
-class _NoGrad:
-    __slots__ = ("prev",)
-
-    def __enter__(self):
-        self.prev = state.enabled
-        state.enabled = False
-
-    def __exit__(self, *exc):
-        state.enabled = self.prev

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor
+from ..autograd.grad_mode import no_grad as _NoGrad  # noqa: F401, N812 - re-exported for the optimizers
 from ..autograd.grad_mode import state as _grad_state
 
 __all__ = ["Optimizer", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook", "required"]
@@ -101,19 +102,6 @@ def _hooked_step(step):
 
     wrapper.hooked = True
     return wrapper
-
-
-class _NoGrad:
-    """Run a step with autograd off (torch's ``_use_grad_for_differentiable``)."""
-
-    __slots__ = ("prev",)
-
-    def __enter__(self):
-        self.prev = _grad_state.enabled
-        _grad_state.enabled = False
-
-    def __exit__(self, *exc):
-        _grad_state.enabled = self.prev
 
 
 def _closure_loss(closure):
